@@ -1,0 +1,3 @@
+from callmine.cli import main
+
+raise SystemExit(main())
