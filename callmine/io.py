@@ -1,0 +1,480 @@
+"""Reading and writing call logs.
+
+Formats are chosen by extension: ``.csv``, ``.csv.gz``, ``.tsv`` (``.tsv.gz``),
+``.jsonl`` (``.jsonl.gz``) and ``.parquet``. CSV/TSV encodings UTF-8 (with or
+without BOM), UTF-16 and Windows-1251 are detected, or forced with
+``encoding=``.
+
+Every reader returns rows indexed by their 0-based input position (the data
+record number, header excluded; a multi-line quoted transcript is one record)
+and reports rows it cannot use, with that position and a reason, instead of
+dropping them:
+
+* a CSV/TSV record with more fields than the header (``too many fields``) or
+  fewer (``too few fields``);
+* a record with bytes that do not decode in the file's encoding;
+* a JSONL line that is not a JSON object;
+* a row whose text is empty or blank.
+
+Examples
+--------
+>>> import pandas as pd, tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "calls.csv")
+>>> _ = open(path, "w", encoding="utf-8").write("call_id,text\\n1,где моя заявка\\n2,\\n")
+>>> rows, rejects = read_calls(path)
+>>> rows["text"].tolist(), rejects.to_dict("records")
+(['где моя заявка'], [{'row': 1, 'reason': 'empty text'}])
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from callmine.errors import DataError
+
+FORMATS = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".jsonl", ".jsonl.gz", ".parquet")
+REJECT_COLUMNS = ["row", "reason"]
+DEFAULT_CHUNKSIZE = 50_000
+_SAMPLE_BYTES = 1 << 21  # 2 MiB read to detect the encoding
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+# Undecodable bytes show up as lone surrogates under errors="surrogateescape".
+_SURROGATE = re.compile(r"[\udc80-\udcff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@dataclass
+class Chunk:
+    """A block of consecutive input rows.
+
+    Attributes
+    ----------
+    rows : pandas.DataFrame
+        Usable rows, indexed by 0-based input position.
+    rejects : pandas.DataFrame
+        Unusable rows of this block: columns ``row`` (input position) and ``reason``.
+    start : int
+        Input position of the block's first row.
+    n_input : int
+        Number of input rows the block covers (``len(rows) + len(rejects)``).
+    """
+
+    rows: pd.DataFrame
+    rejects: pd.DataFrame
+    start: int
+    n_input: int
+
+
+# ---------------------------------------------------------------------------
+# Formats and encodings
+# ---------------------------------------------------------------------------
+
+def file_format(path: str | os.PathLike) -> str:
+    """Return the format of ``path`` by its extension: ``csv``, ``tsv``, ``jsonl`` or ``parquet``."""
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for ext in ("csv", "tsv", "jsonl", "parquet"):
+        if name.endswith("." + ext):
+            return ext
+    if name.endswith(".json") or name.endswith(".ndjson"):
+        return "jsonl"
+    raise DataError(f"{path}: unknown file type; expected one of {', '.join(FORMATS)}")
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    if str(path).lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a call-log file")
+
+
+def detect_encoding(path: str | os.PathLike) -> str:
+    """Detect the text encoding of a CSV/TSV/JSONL file.
+
+    Returns ``"utf-8-sig"`` (BOM), ``"utf-16"`` (BOM or NUL-byte pattern),
+    ``"utf-8"`` or ``"cp1251"``. Decided on the first 2 MiB: the file is
+    UTF-8 when its valid multi-byte characters outnumber the undecodable
+    bytes, so a single bad row does not flip the whole file to Windows-1251
+    (that row is reported as a reject instead).
+    """
+    path = Path(path)
+    _check_exists(path)
+    with _open_binary(path) as fh:
+        sample = fh.read(_SAMPLE_BYTES)
+    return _detect_encoding_bytes(sample)
+
+
+def _detect_encoding_bytes(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    head = sample[:4096]
+    if len(head) >= 4:
+        even_nul = head[0::2].count(0)
+        odd_nul = head[1::2].count(0)
+        half = len(head) / 2
+        if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+            return "utf-16-le"
+        if even_nul > 0.3 * half and odd_nul < 0.05 * half:
+            return "utf-16-be"
+    # Cut a possibly split multi-byte character at the end of the sample.
+    text = sample.decode("utf-8", errors="surrogateescape")
+    if len(sample) == _SAMPLE_BYTES:
+        text = text[:-4]
+    bad = len(_SURROGATE.findall(text))
+    if bad == 0:
+        return "utf-8"
+    good = len(_NON_ASCII.findall(text)) - bad
+    return "utf-8" if good >= bad else "cp1251"
+
+
+def _resolve_encoding(path: Path, encoding: str | None) -> str:
+    if encoding is None:
+        return detect_encoding(path)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DataError(f"--encoding {encoding!r} is not a known encoding; "
+                        "try utf-8, utf-8-sig, utf-16 or cp1251") from None
+    return encoding
+
+
+# ---------------------------------------------------------------------------
+# Readers: each yields (position, record dict or None, reason or None)
+# ---------------------------------------------------------------------------
+
+def _csv_records(path: Path, delimiter: str, encoding: str
+                 ) -> tuple[list[str], Iterator[tuple[int, list[str] | None, str | None]]]:
+    raw = _open_binary(path)
+    # surrogateescape keeps undecodable bytes visible so that only their row is rejected.
+    try:
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        header = next(reader)
+    except StopIteration:
+        raw.close()
+        raise DataError(f"{path}: the file is empty (no header row)") from None
+    except UnicodeDecodeError as exc:
+        raw.close()
+        raise DataError(f"{path}: cannot be decoded as {encoding} ({exc.reason}); "
+                        "pass --encoding to choose another") from None
+    except csv.Error as exc:
+        raw.close()
+        raise DataError(f"{path}: malformed header row: {exc}") from None
+    header = [h.strip() for h in header]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    if any(_SURROGATE.search(h) for h in header):
+        raw.close()
+        raise DataError(f"{path}: the header row cannot be decoded as {encoding}; "
+                        "pass --encoding to choose another")
+    n = len(header)
+
+    def gen():
+        pos = 0
+        try:
+            while True:
+                try:
+                    rec = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as exc:
+                    yield pos, None, f"undecodable bytes ({encoding}: {exc.reason}); rest of file unreadable"
+                    return
+                except csv.Error as exc:
+                    yield pos, None, f"malformed record: {exc}"
+                    pos += 1
+                    continue
+                if not rec:  # a blank line is not a record
+                    continue
+                if len(rec) != n:
+                    if len(rec) > n and all(not f for f in rec[n:]):
+                        rec = rec[:n]  # trailing empty fields (a trailing delimiter)
+                    else:
+                        what = "too many" if len(rec) > n else "too few"
+                        yield pos, None, f"{what} fields: expected {n}, got {len(rec)}"
+                        pos += 1
+                        continue
+                if _SURROGATE.search("\x1f".join(rec)):
+                    yield pos, None, "undecodable bytes"
+                    pos += 1
+                    continue
+                yield pos, rec, None
+                pos += 1
+        finally:
+            raw.close()
+
+    return header, gen()
+
+
+def _jsonl_records(path: Path, encoding: str):
+    raw = _open_binary(path)
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape")
+
+    def gen():
+        pos = 0
+        try:
+            for line in text:
+                if not line.strip():
+                    continue
+                if _SURROGATE.search(line):
+                    yield pos, None, "undecodable bytes"
+                    pos += 1
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError as exc:
+                    yield pos, None, f"not valid JSON: {exc.msg} at column {exc.colno}"
+                    pos += 1
+                    continue
+                if not isinstance(obj, dict):
+                    yield pos, None, f"not a JSON object (got {type(obj).__name__})"
+                    pos += 1
+                    continue
+                yield pos, obj, None
+                pos += 1
+        except UnicodeDecodeError as exc:
+            yield pos, None, f"undecodable bytes ({encoding}: {exc.reason}); rest of file unreadable"
+        finally:
+            raw.close()
+
+    return gen()
+
+
+def _columns_error(path: Path, what: str, col: str, found: Sequence[str]) -> DataError:
+    shown = ", ".join(repr(c) for c in found) if found else "(none)"
+    return DataError(f"{path}: no {what} column {col!r}; columns found: {shown}")
+
+
+def _check_columns(path: Path, found: Sequence[str], text_col: str, required: Iterable[str]) -> None:
+    if text_col not in found:
+        raise _columns_error(path, "text", text_col, found)
+    for col in required:
+        if col not in found:
+            raise _columns_error(path, "required", col, found)
+
+
+def _finish_chunk(frame: pd.DataFrame, positions: list[int], rejects: list[tuple[int, str]],
+                  text_col: str, start: int, n_input: int) -> Chunk:
+    frame.index = pd.Index(positions, dtype="int64", name=None)
+    if len(frame):
+        text = frame[text_col]
+        blank = text.isna().to_numpy() | text.astype(str).str.strip().eq("").to_numpy()
+        if blank.any():
+            rejects.extend((int(pos), "empty text") for pos in frame.index[blank])
+            frame = frame.loc[~blank]
+    rej = pd.DataFrame(sorted(rejects), columns=REJECT_COLUMNS)
+    rej["row"] = rej["row"].astype("int64")
+    rej["reason"] = rej["reason"].astype(object)
+    return Chunk(rows=frame, rejects=rej, start=start, n_input=n_input)
+
+
+def _iter_records_chunks(records, columns: list[str], text_col: str, chunksize: int,
+                         as_dicts: bool) -> Iterator[Chunk]:
+    buf: list = []
+    positions: list[int] = []
+    rejects: list[tuple[int, str]] = []
+    start = 0
+    count = 0
+    for pos, rec, reason in records:
+        if reason is not None:
+            rejects.append((pos, reason))
+        else:
+            buf.append(rec)
+            positions.append(pos)
+        count += 1
+        if count == chunksize:
+            yield _finish_chunk(_frame(buf, columns, as_dicts), positions, rejects, text_col, start, count)
+            start += count
+            buf, positions, rejects, count = [], [], [], 0
+    if count or start == 0:
+        yield _finish_chunk(_frame(buf, columns, as_dicts), positions, rejects, text_col, start, count)
+
+
+def _frame(buf: list, columns: list[str], as_dicts: bool) -> pd.DataFrame:
+    if as_dicts:
+        frame = pd.DataFrame.from_records(buf, columns=columns) if buf else pd.DataFrame(columns=columns)
+        return frame
+    frame = pd.DataFrame(buf, columns=columns, dtype=object) if buf else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in columns})
+    return frame
+
+
+def _jsonl_columns(path: Path, encoding: str, text_col: str, required: Iterable[str]) -> list[str]:
+    """Columns of a JSONL file: keys of the first objects (in first-seen order)."""
+    cols: list[str] = []
+    seen = 0
+    for _, obj, _reason in _jsonl_records(path, encoding):
+        if obj is None:
+            continue
+        for k in obj:
+            if k not in cols:
+                cols.append(k)
+        seen += 1
+        if seen >= 1000:
+            break
+    return cols
+
+
+def iter_calls(path: str | os.PathLike, *, text_col: str = "text", required: Iterable[str] = (),
+               encoding: str | None = None, chunksize: int = DEFAULT_CHUNKSIZE) -> Iterator[Chunk]:
+    """Stream a call log as :class:`Chunk` objects of ``chunksize`` input rows.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv``, ``.csv.gz``, ``.tsv``, ``.jsonl`` or ``.parquet`` file.
+    text_col : str, default="text"
+        Column holding the transcript; rows where it is empty go to ``rejects``.
+    required : iterable of str
+        Other columns that must exist (e.g. the label column).
+    encoding : str, optional
+        Force the encoding of a text file; detected when omitted.
+    chunksize : int
+        Input rows per chunk (the last chunk may be shorter).
+
+    Raises
+    ------
+    DataError
+        Missing file, unknown format, missing column (the message names the
+        file, the column asked for and the columns found).
+    """
+    path = Path(path)
+    fmt = file_format(path)
+    _check_exists(path)
+    if int(chunksize) < 1:
+        raise DataError(f"chunksize must be a positive integer; got {chunksize!r}")
+    chunksize = int(chunksize)
+    required = list(required)
+    if fmt in ("csv", "tsv"):
+        enc = _resolve_encoding(path, encoding)
+        header, records = _csv_records(path, "," if fmt == "csv" else "\t", enc)
+        try:
+            _check_columns(path, header, text_col, required)
+        except DataError:
+            records.close()
+            raise
+        yield from _iter_records_chunks(records, header, text_col, chunksize, as_dicts=False)
+    elif fmt == "jsonl":
+        enc = _resolve_encoding(path, encoding)
+        columns = _jsonl_columns(path, enc, text_col, required)
+        _check_columns(path, columns, text_col, required)
+        records = ((pos, ({c: obj.get(c) for c in columns} if obj is not None else None), reason)
+                   for pos, obj, reason in _jsonl_records(path, enc))
+        yield from _iter_records_chunks(records, columns, text_col, chunksize, as_dicts=True)
+    else:  # parquet
+        yield from _iter_parquet(path, text_col, required, chunksize)
+
+
+def _iter_parquet(path: Path, text_col: str, required: list[str], chunksize: int) -> Iterator[Chunk]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
+    columns = list(pf.schema_arrow.names)
+    _check_columns(path, columns, text_col, required)
+    start = 0
+    any_batch = False
+    for batch in pf.iter_batches(batch_size=chunksize):
+        frame = batch.to_pandas()
+        n = len(frame)
+        any_batch = True
+        yield _finish_chunk(frame, list(range(start, start + n)), [], text_col, start, n)
+        start += n
+    if not any_batch:
+        empty = pf.schema_arrow.empty_table().to_pandas()
+        yield _finish_chunk(empty, [], [], text_col, 0, 0)
+
+
+def read_calls(path: str | os.PathLike, *, text_col: str = "text", required: Iterable[str] = (),
+               encoding: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read a whole call log into memory.
+
+    Returns
+    -------
+    rows : pandas.DataFrame
+        Every input column (CSV values as strings, Parquet with native types),
+        indexed by 0-based input position; only rows with usable text.
+    rejects : pandas.DataFrame
+        Columns ``row`` (0-based input position) and ``reason``.
+
+    See :func:`iter_calls` for the parameters and errors.
+    """
+    frames, rejects = [], []
+    for chunk in iter_calls(path, text_col=text_col, required=required, encoding=encoding,
+                            chunksize=200_000):
+        frames.append(chunk.rows)
+        rejects.append(chunk.rejects)
+    rows = pd.concat(frames) if len(frames) > 1 else frames[0]
+    rej = pd.concat(rejects, ignore_index=True) if len(rejects) > 1 else rejects[0].reset_index(drop=True)
+    return rows, rej
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False) -> Path:
+    """Write ``df`` to ``path`` by its extension, atomically (temporary file, then rename).
+
+    ``.csv`` and ``.csv.gz`` are UTF-8 CSV, ``.tsv`` tab-separated, ``.jsonl``
+    one JSON object per line (UTF-8, not ASCII-escaped), ``.parquet`` Parquet.
+    A half-written file never appears under ``path``.
+    """
+    path = Path(path)
+    fmt = file_format(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write_table_to(df, tmp, fmt=fmt, gz=str(path).lower().endswith(".gz"), index=index)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def write_table_to(df: pd.DataFrame, target: str | os.PathLike, *, fmt: str, gz: bool = False,
+                   index: bool = False) -> None:
+    """Write ``df`` in format ``fmt`` (``csv``, ``tsv``, ``jsonl``, ``parquet``) to ``target`` as is."""
+    compression = "gzip" if gz else None
+    if fmt == "csv":
+        df.to_csv(target, index=index, encoding="utf-8", compression=compression)
+    elif fmt == "tsv":
+        df.to_csv(target, sep="\t", index=index, encoding="utf-8", compression=compression)
+    elif fmt == "jsonl":
+        out = df.reset_index() if index else df
+        out.to_json(target, orient="records", lines=True, force_ascii=False,
+                    date_format="iso", compression=compression)
+    elif fmt == "parquet":
+        df.to_parquet(target, index=index)
+    else:
+        raise DataError(f"unknown output format {fmt!r}; options are csv, tsv, jsonl, parquet")

@@ -1,0 +1,42 @@
+"""Shared fixtures: tiny call logs written in every supported format and encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+CALLS = [
+    ("c1", "Абонент: где моя заявка на пособие"),
+    ("c2", "Клиент: ЭЦП мерзімі бітті қалай жаңартамын"),
+    ("c3", "Caller: I forgot my password for the portal"),
+    ("c4", "Абонент: талон в ЦОН хочу забронировать"),
+    ("c5", "Оператор: здравствуйте\nАбонент: справка о несудимости нужна"),
+]
+
+
+@pytest.fixture
+def calls_rows():
+    return list(CALLS)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real benchmark data beside the repository, or skip."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"needs the shared benchmark data at {SHARED_DATA} (absent here)")
+    return SHARED_DATA
+
+
+def write_csv(path: Path, rows, *, header=("call_id", "text"), encoding="utf-8", sep=",") -> Path:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path

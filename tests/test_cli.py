@@ -1,0 +1,46 @@
+"""The command line: help for every command, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from callmine.cli import build_parser, main
+
+COMMANDS = ["train", "evaluate", "classify", "discover", "curate", "report", "forecast", "staff", "egdi"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_answers_help_with_an_example(command, capsys):
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Example:" in out and f"callmine {command}" in out
+
+
+def test_interface_commands_are_all_present():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert set(COMMANDS) <= set(sub.choices)
+
+
+def test_usage_error_exits_2(capsys):
+    assert main(["train"]) == 2
+    assert main(["no-such-command"]) == 2
+
+
+def test_missing_column_is_one_error_line_and_exit_1(tmp_path, capsys):
+    from conftest import CALLS, write_csv
+
+    path = write_csv(tmp_path / "c.csv", CALLS)
+    code = main(["discover", str(path), "-o", str(tmp_path / "out"), "--text-col", "transcript"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("Error: ") and err.count("\n") == 1
+    assert "transcript" in err and "Traceback" not in err
+
+
+def test_python_dash_m_runs_the_same_cli():
+    proc = subprocess.run([sys.executable, "-m", "callmine", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("callmine ")

@@ -1,0 +1,146 @@
+"""Reading call logs: formats, encodings, column mapping, streaming and bad rows."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from callmine.errors import DataError
+from callmine.io import detect_encoding, iter_calls, read_calls, write_table
+from conftest import CALLS, write_csv
+
+
+@pytest.mark.parametrize("encoding, expected", [
+    ("utf-8", "utf-8"),
+    ("utf-8-sig", "utf-8-sig"),
+    ("utf-16", "utf-16"),
+    ("cp1251", "cp1251"),
+])
+def test_encodings_are_detected_and_give_the_same_rows(tmp_path, encoding, expected):
+    rows_in = [r for r in CALLS if "қ" not in r[1] and "ә" not in r[1]]  # cp1251 has no Kazakh letters
+    path = write_csv(tmp_path / f"calls_{encoding}.csv", rows_in, encoding=encoding)
+    assert detect_encoding(path) == expected
+    rows, rejects = read_calls(path)
+    assert rows["text"].tolist() == [t for _, t in rows_in]
+    assert rows["call_id"].tolist() == [c for c, _ in rows_in]
+    assert rejects.empty
+
+
+def test_kazakh_letters_survive_utf16(tmp_path):
+    path = write_csv(tmp_path / "kk.csv", CALLS, encoding="utf-16")
+    rows, _ = read_calls(path)
+    assert rows.loc[1, "text"] == "Клиент: ЭЦП мерзімі бітті қалай жаңартамын"
+
+
+def test_one_bad_row_does_not_flip_the_file_encoding(tmp_path):
+    path = tmp_path / "mixed.csv"
+    good = "".join(f"{i},Абонент: где моя заявка номер {i}\n" for i in range(50))
+    bad = "50,".encode() + "битая строка".encode("cp1251") + b"\n"
+    path.write_bytes(b"call_id,text\n" + good.encode("utf-8") + bad + "51,последняя\n".encode())
+    assert detect_encoding(path) == "utf-8"
+    rows, rejects = read_calls(path)
+    assert len(rows) == 51
+    assert rows.loc[51, "text"] == "последняя"
+    assert rejects.to_dict("records") == [{"row": 50, "reason": "undecodable bytes"}]
+
+
+def test_forced_encoding_overrides_detection(tmp_path):
+    path = write_csv(tmp_path / "c.csv", [("1", "заявка")], encoding="cp1251")
+    rows, _ = read_calls(path, encoding="cp1251")
+    assert rows["text"].tolist() == ["заявка"]
+    with pytest.raises(DataError, match="not a known encoding"):
+        read_calls(path, encoding="klingon-8")
+
+
+def test_multiline_quoted_transcripts_count_as_one_row(tmp_path):
+    path = write_csv(tmp_path / "ml.csv", CALLS)
+    rows, _ = read_calls(path)
+    assert rows.loc[4, "text"] == "Оператор: здравствуйте\nАбонент: справка о несудимости нужна"
+    assert list(rows.index) == [0, 1, 2, 3, 4]
+
+
+def test_malformed_and_blank_rows_are_reported_with_position_and_reason(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("call_id,text\n1,ok one\n2,too,many,fields\n3,   \n4\n5,ok two\n", encoding="utf-8")
+    rows, rejects = read_calls(path)
+    assert rows["call_id"].tolist() == ["1", "5"]
+    assert list(rows.index) == [0, 4]
+    got = dict(zip(rejects["row"], rejects["reason"]))
+    assert got[1].startswith("too many fields: expected 2, got 4")
+    assert got[2] == "empty text"
+    assert got[3].startswith("too few fields")
+    assert len(rows) + len(rejects) == 5  # nothing is lost
+
+
+def test_missing_column_names_file_column_and_columns_found(tmp_path):
+    path = write_csv(tmp_path / "c.csv", CALLS)
+    with pytest.raises(DataError, match=r"c\.csv: no text column 'transcript'; columns found: 'call_id', 'text'"):
+        read_calls(path, text_col="transcript")
+    with pytest.raises(DataError, match="no required column 'label'"):
+        read_calls(path, required=["label"])
+
+
+def test_values_are_kept_as_written(tmp_path):
+    path = write_csv(tmp_path / "c.csv", [("007", "текст")])
+    rows, _ = read_calls(path)
+    assert rows.loc[0, "call_id"] == "007"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz", ".tsv", ".jsonl", ".parquet"])
+def test_every_format_round_trips(tmp_path, suffix):
+    df = pd.DataFrame({"call_id": [c for c, _ in CALLS], "text": [t for _, t in CALLS]})
+    path = write_table(df, tmp_path / f"calls{suffix}")
+    rows, rejects = read_calls(path)
+    assert rows["text"].tolist() == df["text"].tolist()
+    assert rejects.empty
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_gzip_csv_is_read_by_extension(tmp_path):
+    path = tmp_path / "c.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("text\nпривет\n")
+    rows, _ = read_calls(path)
+    assert rows["text"].tolist() == ["привет"]
+
+
+def test_jsonl_bad_lines_are_rejects(tmp_path):
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps({"text": "один"}, ensure_ascii=False), "{broken", "[1, 2]",
+             json.dumps({"text": ""}), json.dumps({"text": "два", "extra": 1}, ensure_ascii=False)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows, rejects = read_calls(path)
+    assert rows["text"].tolist() == ["один", "два"]
+    assert list(rows.index) == [0, 4]
+    reasons = dict(zip(rejects["row"], rejects["reason"]))
+    assert reasons[1].startswith("not valid JSON")
+    assert reasons[2] == "not a JSON object (got list)"
+    assert reasons[3] == "empty text"
+
+
+def test_streaming_chunks_cover_every_row_once(tmp_path):
+    rows_in = [(str(i), f"текст {i}" if i % 7 else "") for i in range(103)]
+    path = write_csv(tmp_path / "big.csv", rows_in)
+    chunks = list(iter_calls(path, chunksize=10))
+    assert [c.start for c in chunks] == list(range(0, 103, 10))
+    assert sum(c.n_input for c in chunks) == 103
+    seen = sorted([*(i for c in chunks for i in c.rows.index), *(r for c in chunks for r in c.rejects["row"])])
+    assert seen == list(range(103))
+    assert all(c.rows.index.min() >= c.start for c in chunks if len(c.rows))
+
+
+def test_unknown_extension_and_missing_file_are_clear_errors(tmp_path):
+    with pytest.raises(DataError, match="unknown file type"):
+        read_calls(tmp_path / "calls.xlsx")
+    with pytest.raises(DataError, match="no such file"):
+        read_calls(tmp_path / "absent.csv")
+
+
+def test_empty_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(DataError, match="empty"):
+        read_calls(path)
