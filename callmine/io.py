@@ -376,16 +376,39 @@ def iter_calls(path: str | os.PathLike, *, text_col: str = "text", required: Ite
         except DataError:
             records.close()
             raise
-        yield from _iter_records_chunks(records, header, text_col, chunksize, as_dicts=False)
+        yield from _guard_encoding(
+            _iter_records_chunks(records, header, text_col, chunksize, as_dicts=False), path, enc)
     elif fmt == "jsonl":
         enc = _resolve_encoding(path, encoding)
         columns = _jsonl_columns(path, enc, text_col, required)
         _check_columns(path, columns, text_col, required)
         records = ((pos, ({c: obj.get(c) for c in columns} if obj is not None else None), reason)
                    for pos, obj, reason in _jsonl_records(path, enc))
-        yield from _iter_records_chunks(records, columns, text_col, chunksize, as_dicts=True)
+        yield from _guard_encoding(
+            _iter_records_chunks(records, columns, text_col, chunksize, as_dicts=True), path, enc)
     else:  # parquet
         yield from _iter_parquet(path, text_col, required, chunksize)
+
+
+def _guard_encoding(chunks: Iterator[Chunk], path: Path, encoding: str) -> Iterator[Chunk]:
+    """Stop with a clear error when most of the first chunk does not decode.
+
+    A few undecodable rows are rejects; a file where most rows fail was read
+    in the wrong encoding, and rejecting all of it would help nobody.
+    """
+    first = True
+    for chunk in chunks:
+        if first:
+            first = False
+            bad = int(chunk.rejects["reason"].astype(str).str.startswith("undecodable").sum())
+            if bad >= 5 and bad >= 0.5 * chunk.n_input:
+                first_bad = int(chunk.rejects.loc[
+                    chunk.rejects["reason"].astype(str).str.startswith("undecodable"), "row"].iloc[0])
+                raise DataError(
+                    f"{path}: {bad} of the first {chunk.n_input} rows cannot be decoded as {encoding} "
+                    f"(first at row {first_bad}); the file is in another encoding: "
+                    "pass --encoding (e.g. cp1251, utf-16, utf-8)")
+        yield chunk
 
 
 def _iter_parquet(path: Path, text_col: str, required: list[str], chunksize: int) -> Iterator[Chunk]:

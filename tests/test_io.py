@@ -144,3 +144,10 @@ def test_empty_file_is_a_clear_error(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(DataError, match="empty"):
         read_calls(path)
+
+
+def test_a_wrong_forced_encoding_is_one_clear_error(tmp_path):
+    rows_in = [(str(i), f"где моя заявка {i}") for i in range(20)]
+    path = write_csv(tmp_path / "win.csv", rows_in, encoding="cp1251")
+    with pytest.raises(DataError, match=r"cannot be decoded as utf-8 .*first at row 0.*--encoding"):
+        read_calls(path, encoding="utf-8")
