@@ -1,0 +1,763 @@
+"""Multilingual text pipeline: language id, speaker turns, normalisation, tokens.
+
+Every model in callmine sees transcripts through :func:`analyze` or its
+scikit-learn wrapper :class:`TextNormalizer`:
+
+1. keep the customer's turns (:func:`customer_side`, optional);
+2. redact personal data (:func:`callmine.pii.redact`) - before anything else
+   sees the text;
+3. normalise: URLs to their domain, case folding, ``ё`` -> ``е``, Latin and
+   Cyrillic look-alike letters unified inside a word, numbers mapped to
+   ``<num>``, ``<year>``, ``<date>``, ``<time>`` (``1414`` is kept);
+4. tokenise with an nltk :class:`~nltk.tokenize.RegexpTokenizer`;
+5. drop stop words (ru, kk, en lists shipped in the package);
+6. stem: Snowball for Russian and English, a light suffix stemmer for Kazakh
+   (:func:`stem_kk`).
+
+Steps 3-6 run once per distinct token: the result of every token is cached,
+so the per-text cost is one regex pass plus a dictionary lookup per token.
+
+Examples
+--------
+>>> from callmine.text import analyze, detect_language
+>>> analyze("Клиент: Мне нужна справка о пенсионных отчислениях, мой ИИН 900101300007")
+['справк', 'пенсион', 'отчислен', 'иин', '<iin>']
+>>> detect_language("Сәлеметсіз бе, маған анықтама керек")
+'kk'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from callmine import pii
+from callmine.errors import CallmineError
+from callmine.stopwords import stop_words as _stop_words
+
+__all__ = [
+    "LANGUAGE_CODES",
+    "SPEAKER_OPTIONS",
+    "detect_language",
+    "split_turns",
+    "customer_side",
+    "normalize_token",
+    "tokenize",
+    "stem_kk",
+    "stem",
+    "analyze",
+    "TextNormalizer",
+    "BoilerplateRemover",
+]
+
+#: Values :func:`detect_language` returns for text with letters.
+LANGUAGE_CODES = ("ru", "kk", "en", "mixed")
+#: Allowed values of the ``speaker`` parameter.
+SPEAKER_OPTIONS = ("customer", "all")
+
+# --------------------------------------------------------------------------- letters
+
+_KK_LETTERS = "әғқңөұүһі"
+_KK_CHARS = re.compile(f"[{_KK_LETTERS}{_KK_LETTERS.upper()}]")
+_CYR_WORD = re.compile(r"[а-яёәғқңөұүһі]+")
+_LAT_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
+_HAS_LAT = re.compile(r"[a-z]")
+_HAS_CYR = re.compile(r"[а-яёәғқңөұүһі]")
+
+# Latin letters that look like Cyrillic ones (lower case, after case folding;
+# "h", "b", "m", "t", "k" come from capitals Н, В, М, Т, К) and back.
+_LAT2CYR = str.maketrans("aceopxykmthbi", "асеорхукмтнві")
+_CYR2LAT = str.maketrans("асеорхукмтнві", "aceopxykmthbi")
+_LOOKALIKE_CYR = set("асеорхукмтнві")
+_LOOKALIKE_LAT = set("aceopxykmthbi")
+
+# --------------------------------------------------------------------------- tokens
+
+_PLACEHOLDER_TOKENS = frozenset(p.lower() for p in pii.PLACEHOLDERS) | {
+    "<num>",
+    "<year>",
+    "<date>",
+    "<time>",
+    "<url>",
+}
+
+_TOKEN_PATTERN = (
+    r"<[a-z]+>"  # placeholders (already lower-cased)
+    r"|[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:kz|ru|com|org|net|gov|edu|io|info|рф|қаз)(?![^\W_])"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}(?!\d)"  # dates
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # times
+    r"|\d+(?:[.,]\d+)?"  # numbers
+    r"|[^\W\d_]+(?:['’][^\W\d_]+)*"  # words (hyphens split compounds)
+)
+_TOKENIZER = RegexpTokenizer(_TOKEN_PATTERN)
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)
+_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+_KEEP_NUMBERS = frozenset({"1414"})
+
+
+def _url_domain(m: re.Match) -> str:
+    s = m.group()
+    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", s, flags=re.I)
+    return " " + s.split("/", 1)[0].split("?", 1)[0].rstrip(".,;:!)") + " "
+
+
+def tokenize(text: str) -> list[str]:
+    """Split lower-cased ``text`` into raw tokens (no stemming, no stop words).
+
+    Uses an nltk :class:`~nltk.tokenize.RegexpTokenizer`; words, numbers,
+    dates, times, domains and ``<placeholders>`` are tokens; hyphenated
+    compounds are split; punctuation is dropped.
+
+    >>> tokenize("Звонил 12.05.2024 в 14:30 на egov.kz, <PHONE>")
+    ['звонил', '12.05.2024', 'в', '14:30', 'на', 'egov.kz', '<phone>']
+    """
+    low = text.lower()
+    if "://" in low or "www." in low:
+        low = _URL.sub(_url_domain, low)
+    return _TOKENIZER.tokenize(low)
+
+
+# --------------------------------------------------------------------------- stemming
+
+# Kazakh inflection, longest first: case, possessive, plural, person and the
+# commonest verb endings. Stripped repeatedly (a fixpoint), so every form of a
+# word ends at the same stem.
+_KK_SUFFIXES = sorted(
+    set(
+        """
+        лар лер дар дер тар тер
+        ым ім м ың ің ң ыңыз іңіз ңыз ңіз ымыз іміз ы і сы сі
+        ның нің дың дің тың тің
+        ға ге қа ке на не а е
+        ны ні ды ді ты ті н
+        да де та те нда нде
+        дан ден тан тен нан нен
+        мен бен пен менен
+        мын мін бын бін пын пін сың сің сыз сіз мыз міз быз біз пыз піз
+        у уға уге уды уді удың удің уда уде удан уден
+        ған ген қан кен ғанда генде
+        атын етін йтын йтін ады еді йды йді айды ейді
+        дым дім тым тім дық дік тық тік
+        ып іп п са се сақ сек сам сем саңыз сеңіз
+        ғым гім қым кім ғысы гісі
+        амын емін ймын ймін амыз еміз ймыз йміз
+        """.split()
+    ),
+    key=len,
+    reverse=True,
+)
+_KK_VOWELS = set("аәеиоөуұүыіэюяё")
+_KK_DEVOICE = str.maketrans("бгғ", "пкқ")
+
+
+@lru_cache(maxsize=200_000)
+def stem_kk(word: str) -> str:
+    """Light Kazakh stemmer: strip plural, possessive, case and common verb endings.
+
+    Endings are removed repeatedly, longest first, while the remaining stem
+    keeps at least two letters including a vowel (three letters before a
+    one-letter ending); a final voiced б/г/ғ left by an ending is devoiced
+    (кітабым -> кітап). Over-stemming is deliberate: what matters for a bag of
+    words is that the forms of a word share one stem.
+
+    >>> [stem_kk(w) for w in ("құжаттарымды", "құжатты", "құжат")]
+    ['құжат', 'құжат', 'құжат']
+    >>> stem_kk("кітабымды"), stem_kk("үйге")
+    ('кітап', 'үй')
+    """
+    w = word
+    stripped = False
+    changed = True
+    while changed:
+        changed = False
+        for suf in _KK_SUFFIXES:
+            if w.endswith(suf):
+                rest = w[: -len(suf)]
+                if len(rest) < (3 if len(suf) == 1 else 2):
+                    continue
+                if not _KK_VOWELS.intersection(rest):
+                    continue
+                w = rest
+                stripped = changed = True
+                break
+    if stripped and w[-1] in "бгғ":
+        w = w[:-1] + w[-1].translate(_KK_DEVOICE)
+    return w
+
+
+@lru_cache(maxsize=4)
+def _snowball(lang: str) -> SnowballStemmer:
+    return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
+
+
+def _word_language(word: str) -> str:
+    """Stemmer language of one lower-case word: 'kk', 'ru' or 'en'."""
+    if _HAS_LAT.search(word) is not None:
+        return "en"
+    if _KK_CHARS.search(word) is not None or word in _KK_ONLY:
+        return "kk"
+    return "ru"
+
+
+def stem(word: str, lang: str | None = None) -> str:
+    """Stem one lower-case word; ``lang`` ('ru', 'kk', 'en') is guessed when None.
+
+    >>> stem("заявления"), stem("applications"), stem("өтініштер")
+    ('заявлен', 'applic', 'өтініш')
+    """
+    lang = lang or _word_language(word)
+    if lang == "kk":
+        return stem_kk(word)
+    if lang in ("ru", "en"):
+        return _snowball(lang).stem(word)
+    raise CallmineError(f"stem: lang must be 'ru', 'kk', 'en' or None, got {lang!r}")
+
+
+# --------------------------------------------------------------------------- language id
+
+_RU_SW = _stop_words("ru")
+_KK_SW = _stop_words("kk")
+_EN_SW = _stop_words("en")
+_ALL_SW = _RU_SW | _KK_SW | _EN_SW
+_RU_ONLY = _RU_SW - _KK_SW
+# Kazakh words without Kazakh-specific letters that tell the language apart
+_KK_ONLY = (_KK_SW - _RU_SW) | frozenset(
+    """керек бер берем береді беру алу алам алады жаз жазу жасау тексеру тексер бала
+    ата ана жер бас жол ай жыл рахмет сау болыңыз жақсы жарайды сәлем мекенжай
+    азамат азаматтар жеке куәлік жинақ зейнет жәрдем ақша төлем""".split()
+)
+_RU_HINT = re.compile(r"[ъьщэё]|(?:ться|тся|ого|его|ому|ему|ые|ие|ая|яя|ой|ей|ия|ть)$")
+
+
+def detect_language(text: str) -> str:
+    """Return the language of ``text``: ``'ru'``, ``'kk'``, ``'en'`` or ``'mixed'``.
+
+    Evidence per word: Latin script votes English; a Cyrillic word with a
+    Kazakh-specific letter (ә ғ қ ң ө ұ ү һ і) or a Kazakh-only function word
+    votes Kazakh; a Russian-only function word or a Russian-only letter or
+    ending (ь ъ щ э ё, -ться, -ого, ...) votes Russian; other Cyrillic words
+    lean Russian. A text is ``'mixed'`` when two languages each hold a
+    substantial share of the evidence (code-switching). Text without any
+    letters gives ``'unknown'``.
+
+    >>> detect_language("Здравствуйте, мне нужна справка")
+    'ru'
+    >>> detect_language("Hello, I need a certificate")
+    'en'
+    >>> detect_language("Сәлеметсіз бе, мне нужна справка о несудимости, маған анықтама керек")
+    'mixed'
+    """
+    low = text.lower()
+    words = _WORD.findall(low)
+    if not words:
+        return "unknown"
+    en = kk = ru = weak_ru = 0
+    for w in words:
+        if w in _PLACEHOLDER_WORDS:
+            continue
+        if _HAS_LAT.search(w) is not None:
+            if _HAS_CYR.search(w) is None:
+                en += 1
+                continue
+        if _KK_CHARS.search(w) is not None or w in _KK_ONLY:
+            kk += 1
+        elif w in _RU_ONLY or _RU_HINT.search(w) is not None:
+            ru += 1
+        else:
+            weak_ru += 1
+    cyr = kk + ru + weak_ru
+    total = en + cyr
+    if total == 0:
+        return "unknown"
+    if en / total >= 0.75:
+        return "en"
+    if en >= 2 and en / total >= 0.2:
+        return "mixed"
+    ru_score = ru + 0.5 * weak_ru
+    if kk == 0:
+        return "ru"
+    share = kk / (kk + ru_score)
+    if kk >= 2 and ru >= 2 and 0.2 <= share <= 0.8:
+        return "mixed"
+    return "kk" if share > 0.5 else "ru"
+
+
+_PLACEHOLDER_WORDS = frozenset(p.strip("<>") for p in _PLACEHOLDER_TOKENS)
+
+# --------------------------------------------------------------------------- speaker turns
+
+_OPERATOR_ROLES = (
+    "оператор",
+    "маман",
+    "специалист",
+    "консультант",
+    "сотрудник",
+    "кеңесші",
+    "agent",
+    "operator",
+    "support",
+    "оп",
+)
+_CUSTOMER_ROLES = (
+    "абонент",
+    "клиент",
+    "звонящий",
+    "заявитель",
+    "гражданин",
+    "пользователь",
+    "қоңырау шалушы",
+    "қоңырау шалған",
+    "тұтынушы",
+    "азамат",
+    "пайдаланушы",
+    "caller",
+    "customer",
+    "client",
+    "user",
+)
+_UNKNOWN_ROLES = (r"спикер\s*\d+", r"speaker\s*\d+", r"говорящий\s*\d+")
+_ROLE_OF = {r: "operator" for r in _OPERATOR_ROLES} | {r: "customer" for r in _CUSTOMER_ROLES}
+_ROLE_ALT = "|".join(
+    sorted((re.escape(r).replace(r"\ ", r"\s+") for r in _ROLE_OF), key=len, reverse=True)
+    + list(_UNKNOWN_ROLES)
+)
+_TURN = re.compile(
+    rf"(?:^|(?<=[\s.!?;,)\]»\"]))[\[(]?(?P<role>{_ROLE_ALT})[\])]?\s*:"
+    r"|^[ \t]*(?P<short>[окаacо]|оп)[ \t]*:",
+    re.I | re.M,
+)
+_SHORT_ROLE = {"о": "operator", "o": "operator", "оп": "operator", "а": "customer", "a": "customer",
+               "к": "customer", "c": "customer"}
+
+
+def _role(m: re.Match) -> str:
+    short = m.group("short")
+    if short is not None:
+        return _SHORT_ROLE.get(short.lower(), "unknown")
+    r = re.sub(r"\s+", " ", m.group("role").lower())
+    return _ROLE_OF.get(r, "unknown")
+
+
+def split_turns(text: str) -> list[tuple[str, str]]:
+    """Split a transcript into ``(role, utterance)`` turns.
+
+    Turn markers such as ``Оператор:``, ``Абонент:``, ``Клиент:``,
+    ``Маман:``, ``Қоңырау шалушы:``, ``Agent:``, ``Caller:``,
+    ``Operator:``, ``Customer:`` (any case, optionally in brackets) start a
+    turn. Roles are ``'operator'``, ``'customer'`` or ``'unknown'`` (text
+    before the first marker, or markers such as ``Спикер 1:``). Empty
+    utterances are dropped; a text without markers is one ``'unknown'`` turn.
+
+    >>> split_turns("Оператор: Здравствуйте! Клиент: Мне нужна справка.")
+    [('operator', 'Здравствуйте!'), ('customer', 'Мне нужна справка.')]
+    """
+    if ":" not in text:
+        t = text.strip()
+        return [("unknown", t)] if t else []
+    turns = []
+    pos = 0
+    role = "unknown"
+    for m in _TURN.finditer(text):
+        utt = text[pos : m.start()].strip()
+        if utt:
+            turns.append((role, utt))
+        role = _role(m)
+        pos = m.end()
+    utt = text[pos:].strip()
+    if utt:
+        turns.append((role, utt))
+    return turns
+
+
+def customer_side(text: str) -> str:
+    """Return only what the customer said (the whole text if there are no markers).
+
+    Customer turns are joined with a space. When markers exist but none is a
+    customer's, the turns that are not the operator's are returned (``""``
+    if the operator is the only speaker).
+
+    >>> customer_side("Маман: Сәлеметсіз бе! Қоңырау шалушы: Маған анықтама керек.")
+    'Маған анықтама керек.'
+    >>> customer_side("мне нужна справка")
+    'мне нужна справка'
+    """
+    if ":" not in text:
+        return text
+    turns = split_turns(text)
+    roles = {r for r, _ in turns}
+    if "customer" in roles:
+        return " ".join(u for r, u in turns if r == "customer")
+    if "operator" in roles:
+        return " ".join(u for r, u in turns if r != "operator")
+    return text
+
+
+# --------------------------------------------------------------------------- per-token step
+
+
+def normalize_token(tok: str) -> str:
+    """Normalise one lower-case token (no stemming, no stop-word removal).
+
+    ``ё`` becomes ``е``; inside a word mixing scripts, look-alike letters are
+    converted to the word's majority script; numbers become ``<num>``
+    (``<year>`` for 1900-2099, ``<date>``, ``<time>``), except ``1414``.
+
+    >>> [normalize_token(t) for t in ("ёлка", "cпpавка", "1414", "15000", "2024", "14:30")]
+    ['елка', 'справка', '1414', '<num>', '<year>', '<time>']
+    """
+    if tok in _PLACEHOLDER_TOKENS:
+        return tok
+    c = tok[0]
+    if c.isdigit():
+        if tok in _KEEP_NUMBERS:
+            return tok
+        if ":" in tok:
+            return "<time>"
+        if _DATE.match(tok):
+            return "<date>"
+        if _YEAR.match(tok):
+            return "<year>"
+        if "." in tok and tok[-1].isalpha():  # domain starting with a digit
+            return tok
+        return "<num>"
+    if c == "<":
+        return tok
+    if "ё" in tok:
+        tok = tok.replace("ё", "е")
+    if _HAS_LAT.search(tok) is not None and _HAS_CYR.search(tok) is not None and "." not in tok:
+        n_cyr = sum(1 for ch in tok if ch not in _LOOKALIKE_CYR and _HAS_CYR.match(ch))
+        n_lat = sum(1 for ch in tok if ch not in _LOOKALIKE_LAT and _HAS_LAT.match(ch))
+        tok = tok.translate(_CYR2LAT) if n_lat > n_cyr else tok.translate(_LAT2CYR)
+    return tok
+
+
+def _process_token(tok: str, do_stem: bool, drop_stop: bool, min_len: int) -> str | None:
+    t = normalize_token(tok)
+    if t[0] == "<" or t[0].isdigit() or "." in t:
+        return t
+    if drop_stop and t in _ALL_SW:
+        return None
+    if len(t) < min_len:
+        return None
+    if do_stem:
+        t = stem(t)
+    return t
+
+
+# One cache per option set: token -> output token (None = dropped).
+_CACHES: dict[tuple, dict[str, str | None]] = {}
+_CACHE_LIMIT = 1_000_000
+
+
+def _cache_for(do_stem: bool, drop_stop: bool, min_len: int) -> dict[str, str | None]:
+    key = (do_stem, drop_stop, min_len)
+    cache = _CACHES.get(key)
+    if cache is None or len(cache) > _CACHE_LIMIT:
+        cache = _CACHES[key] = {}
+    return cache
+
+
+def _tokens(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int) -> list[str]:
+    toks = tokenize(text)
+    for t in toks:
+        if t not in cache:
+            cache[t] = _process_token(t, do_stem, drop_stop, min_len)
+    return [x for x in map(cache.__getitem__, toks) if x is not None]
+
+
+def _check_speaker(speaker) -> None:
+    if speaker not in SPEAKER_OPTIONS:
+        raise CallmineError(
+            f"speaker must be one of {', '.join(map(repr, SPEAKER_OPTIONS))}, got {speaker!r}"
+        )
+
+
+def analyze(
+    text: str,
+    *,
+    redact: bool = True,
+    speaker: str = "customer",
+    stem: bool = True,
+    stop_words: bool = True,
+    min_token_len: int = 2,
+) -> list[str]:
+    """Run the whole pipeline on one text and return its tokens.
+
+    Parameters
+    ----------
+    text : str
+        A transcript.
+    redact : bool, default=True
+        Replace personal data first (:func:`callmine.pii.redact`); its
+        placeholders become the tokens ``<iin>``, ``<phone>``, ``<card>``,
+        ``<email>``, ``<iban>``, ``<person>``.
+    speaker : {"customer", "all"}, default="customer"
+        Keep only the customer's turns (see :func:`customer_side`) or all text.
+    stem : bool, default=True
+        Snowball (ru, en) / light Kazakh stemming.
+    stop_words : bool, default=True
+        Drop ru, kk and en stop words.
+    min_token_len : int, default=2
+        Drop shorter words (numbers and placeholders are always kept).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> analyze("Оператор: Слушаю вас. Абонент: Маған зейнетақы туралы анықтама керек")
+    ['зейнетақ', 'анық', 'керек']
+    """
+    _check_speaker(speaker)
+    if not isinstance(text, str):
+        text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    if redact:
+        text = pii.redact(text)
+    if speaker == "customer":
+        text = customer_side(text)
+    return _tokens(text, _cache_for(stem, stop_words, min_token_len), stem, stop_words, min_token_len)
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+class BoilerplateRemover(TransformerMixin, BaseEstimator):
+    """Drop word n-grams that occur in a large share of calls (greetings, closings).
+
+    Fit on token strings (the output of :class:`TextNormalizer`, or any
+    space-separated tokens); every n-gram of ``ngram`` consecutive tokens
+    found in at least ``min_df`` of the documents (and in at least
+    ``min_count`` documents) is boilerplate. ``transform`` removes every token
+    covered by a boilerplate n-gram.
+
+    Parameters
+    ----------
+    min_df : float, default=0.3
+        Share of documents (0 < min_df <= 1) an n-gram must appear in.
+    ngram : int, default=3
+        Length of the phrases learned (>= 1; 1 would drop single frequent words).
+    min_count : int, default=5
+        Smallest absolute number of documents (protects small corpora).
+
+    Attributes
+    ----------
+    ngrams_ : frozenset of tuple of str
+        The boilerplate phrases learned.
+    n_documents_ : int
+
+    Examples
+    --------
+    >>> docs = ["здравств контакт центр слуша нужн справк"] * 8 + ["здравств контакт центр слуша пенс"] * 2
+    >>> BoilerplateRemover(min_df=0.5, ngram=3).fit(docs).transform(["здравств контакт центр слуша пенс"])
+    ['пенс']
+    """
+
+    def __init__(self, *, min_df: float = 0.3, ngram: int = 3, min_count: int = 5):
+        self.min_df = min_df
+        self.ngram = ngram
+        self.min_count = min_count
+
+    def _validate(self) -> None:
+        if not (isinstance(self.min_df, (int, float)) and 0 < self.min_df <= 1):
+            raise CallmineError(f"min_df must be a share in (0, 1], got {self.min_df!r}")
+        if not (isinstance(self.ngram, int) and self.ngram >= 1):
+            raise CallmineError(f"ngram must be an integer >= 1, got {self.ngram!r}")
+        if not (isinstance(self.min_count, int) and self.min_count >= 1):
+            raise CallmineError(f"min_count must be an integer >= 1, got {self.min_count!r}")
+
+    def fit(self, X: Iterable[str], y=None) -> "BoilerplateRemover":
+        """Learn the boilerplate n-grams of the token strings ``X``."""
+        self._validate()
+        n = self.ngram
+        df: Counter = Counter()
+        n_docs = 0
+        for doc in X:
+            toks = _as_tokens(doc)
+            n_docs += 1
+            if len(toks) >= n:
+                df.update(set(zip(*(toks[i:] for i in range(n)))))
+        threshold = max(math.ceil(self.min_df * n_docs), self.min_count)
+        self.ngrams_ = frozenset(g for g, c in df.items() if c >= threshold)
+        self.n_documents_ = n_docs
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        """Return the token strings of ``X`` without boilerplate tokens."""
+        check_is_fitted(self, "ngrams_")
+        return [" ".join(self.remove(_as_tokens(doc))) for doc in X]
+
+    def remove(self, tokens: list[str]) -> list[str]:
+        """Remove boilerplate from one list of tokens."""
+        grams = self.ngrams_
+        n = self.ngram
+        if not grams or len(tokens) < n:
+            return list(tokens)
+        keep = [True] * len(tokens)
+        hit = False
+        for i, g in enumerate(zip(*(tokens[i:] for i in range(n)))):
+            if g in grams:
+                keep[i : i + n] = [False] * n
+                hit = True
+        if not hit:
+            return list(tokens)
+        return [t for t, k in zip(tokens, keep) if k]
+
+
+def _as_tokens(doc) -> list[str]:
+    if isinstance(doc, str):
+        return doc.split()
+    if doc is None or (isinstance(doc, float) and math.isnan(doc)):
+        return []
+    return list(doc)
+
+
+# --------------------------------------------------------------------------- transformer
+
+
+class TextNormalizer(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: raw transcripts -> normalised token strings.
+
+    ``transform`` returns one string per input text: tokens joined by single
+    spaces, redacted (placeholders ``<iin>``, ``<phone>``, ``<card>``,
+    ``<email>``, ``<iban>``, ``<person>``), normalised, stemmed, without stop
+    words - ready for ``CountVectorizer(analyzer=str.split)`` or
+    ``TfidfVectorizer(token_pattern=r"\\S+", lowercase=False)``.
+
+    Parameters
+    ----------
+    redact : bool, default=True
+        Redact personal data (:func:`callmine.pii.redact`) before anything else.
+    speaker : {"customer", "all"}, default="customer"
+        Keep only the customer's turns, or everything.
+    remove_boilerplate : bool, default=False
+        Learn frequent phrases in ``fit`` (:class:`BoilerplateRemover`) and drop them.
+    stem : bool, default=True
+        Stem words (Snowball ru/en, light Kazakh stemmer).
+    stop_words : bool, default=True
+        Drop ru/kk/en stop words.
+    min_token_len : int, default=2
+        Drop shorter words.
+    boilerplate_min_df : float, default=0.3
+        Share of calls a phrase must appear in to count as boilerplate.
+    boilerplate_ngram : int, default=3
+        Phrase length, in tokens, for boilerplate.
+
+    Attributes
+    ----------
+    boilerplate_ : BoilerplateRemover or None
+        Fitted when ``remove_boilerplate`` is True.
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import CountVectorizer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> docs = ["Клиент: мой номер 87012345678, нужна справка", "Customer: I need a certificate"]
+    >>> TextNormalizer().fit_transform(docs)
+    ['номер <phone> справк', 'need certif']
+    >>> pipe = make_pipeline(TextNormalizer(), CountVectorizer(analyzer=str.split)).fit(docs)
+    >>> sorted(pipe[-1].vocabulary_)
+    ['<phone>', 'certif', 'need', 'номер', 'справк']
+    """
+
+    def __init__(
+        self,
+        *,
+        redact: bool = True,
+        speaker: str = "customer",
+        remove_boilerplate: bool = False,
+        stem: bool = True,
+        stop_words: bool = True,
+        min_token_len: int = 2,
+        boilerplate_min_df: float = 0.3,
+        boilerplate_ngram: int = 3,
+    ):
+        self.redact = redact
+        self.speaker = speaker
+        self.remove_boilerplate = remove_boilerplate
+        self.stem = stem
+        self.stop_words = stop_words
+        self.min_token_len = min_token_len
+        self.boilerplate_min_df = boilerplate_min_df
+        self.boilerplate_ngram = boilerplate_ngram
+
+    def _validate(self) -> None:
+        _check_speaker(self.speaker)
+        if not (isinstance(self.min_token_len, int) and self.min_token_len >= 1):
+            raise CallmineError(f"min_token_len must be an integer >= 1, got {self.min_token_len!r}")
+
+    def _analyze_all(self, X) -> list[list[str]]:
+        if isinstance(X, str):
+            raise CallmineError(
+                "TextNormalizer expects a list of texts, got one str; wrap it in a list"
+            )
+        do_stem, drop, ml = bool(self.stem), bool(self.stop_words), self.min_token_len
+        cache = _cache_for(do_stem, drop, ml)
+        do_redact = bool(self.redact)
+        customer = self.speaker == "customer"
+        redact = pii.redact
+        out = []
+        for text in X:
+            if not isinstance(text, str):
+                if text is None or (isinstance(text, float) and math.isnan(text)):
+                    text = ""
+                else:
+                    text = str(text)
+            if do_redact:
+                text = redact(text)
+            if customer:
+                text = customer_side(text)
+            out.append(_tokens(text, cache, do_stem, drop, ml))
+        return out
+
+    def fit(self, X, y=None) -> "TextNormalizer":
+        """Validate parameters and, if asked, learn boilerplate phrases from ``X``."""
+        self._validate()
+        if self.remove_boilerplate:
+            self.boilerplate_ = BoilerplateRemover(
+                min_df=self.boilerplate_min_df, ngram=self.boilerplate_ngram
+            ).fit(self._analyze_all(X))
+        else:
+            self.boilerplate_ = None
+        return self
+
+    def transform(self, X) -> list[str]:
+        """Return the normalised token string of each text in ``X``."""
+        self._validate()
+        if self.remove_boilerplate:
+            check_is_fitted(self, "boilerplate_")
+        docs = self._analyze_all(X)
+        bp = getattr(self, "boilerplate_", None) if self.remove_boilerplate else None
+        if bp is not None:
+            return [" ".join(bp.remove(d)) for d in docs]
+        return [" ".join(d) for d in docs]
+
+    def fit_transform(self, X, y=None, **fit_params) -> list[str]:
+        """Fit and transform in one pass over ``X``."""
+        self._validate()
+        docs = self._analyze_all(X)
+        if self.remove_boilerplate:
+            self.boilerplate_ = BoilerplateRemover(
+                min_df=self.boilerplate_min_df, ngram=self.boilerplate_ngram
+            ).fit(docs)
+            return [" ".join(self.boilerplate_.remove(d)) for d in docs]
+        self.boilerplate_ = None
+        return [" ".join(d) for d in docs]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = bool(self.remove_boilerplate)
+        return tags
