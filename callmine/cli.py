@@ -89,7 +89,32 @@ def _cmd_curate(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """report.py / automation.py (issue #7)."""
-    return _not_implemented("report", 7)
+    from callmine.automation import AutomationConfig, load_config
+    from callmine.report import build_report
+
+    config = load_config(args.config) if args.config else AutomationConfig()
+    for name, value in (("daily_calls", args.daily_calls), ("annual_growth", args.growth),
+                        ("years", args.years)):
+        if value is not None:
+            setattr(config, name, value)
+    k = args.k
+    if k != "auto":
+        try:
+            k = int(k)
+        except ValueError:
+            raise CallmineError(f"--k must be a positive integer or 'auto'; got {k!r}") from None
+    progress = None if args.quiet else (lambda msg: print(f"report: {msg}", file=sys.stderr, flush=True))
+    summary = build_report(args.input_file, args.output, model=args.model, label_col=args.label_col,
+                           config=config, text_col=args.text_col, encoding=args.encoding, lang=args.lang,
+                           k=k, caller_col=args.caller_col or "auto", random_state=args.random_state,
+                           progress=progress)
+    top = summary["top3"]
+    print(f"{summary['n_types']} request types; the top 3 automatable types "
+          f"({', '.join(top['types'])}) are {100 * top['share']:.1f}% of calls and "
+          f"{top['operator_hours_per_year']:,.0f} operator-hours a year.")
+    if progress:
+        progress(f"wrote {args.output}/report.html, automation.csv, summary.json")
+    return 0
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
@@ -204,6 +229,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
     p.add_argument("--model", default=None, metavar="MODEL_FILE",
                    help="classify with this model; without it, types are discovered")
+    p.add_argument("--label-col", default=None, metavar="COL",
+                   help="use this existing column as the request type (no model, no discovery)")
+    p.add_argument("--config", default=None, metavar="FILE",
+                   help="rules and assumptions: .json/.toml (modes, deflection, aht_s, annual_growth, "
+                        "...) or .csv (request_type, mode, deflection); see docs/report.md")
+    p.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the HTML report")
+    p.add_argument("--daily-calls", type=float, default=None, metavar="N",
+                   help="scale per-day/per-year figures to N calls a day (the log is a sample)")
+    p.add_argument("--growth", type=float, default=None, metavar="RATE",
+                   help="annual load growth for the projection (default 0.15)")
+    p.add_argument("--years", type=int, default=None, metavar="N", help="years to project (default 5)")
+    p.add_argument("--k", default="auto", metavar="N|auto",
+                   help="number of types when discovering (default: auto)")
+    p.add_argument("--caller-col", default=None, metavar="COL",
+                   help="caller-id column for repeat contacts (default: caller_id etc. if present)")
+    p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     _add_text_col(p)
     _add_encoding(p)
     _add_quiet(p)

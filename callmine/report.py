@@ -1,0 +1,625 @@
+"""The automation opportunity report: orchestration, charts and HTML.
+
+:func:`build_report` reads (or takes) a call log, gives every call a request
+type (with a classifier model, from an existing label column, or by
+discovering types), runs :func:`callmine.automation.analyze_automation` and
+writes three files into the output folder:
+
+* ``automation.csv``: one row per request type, best candidates first;
+* ``summary.json``: headline figures, savings, projection and assumptions;
+* ``report.html``: one self-contained page (charts are matplotlib PNGs
+  embedded as base64, sparklines inline SVG, no JavaScript, no network).
+
+Only redacted text reaches the outputs: examples pass through
+:func:`callmine.pii.redact`, rare capitalised words are masked, and caller
+ids and call ids are never written.
+
+Examples
+--------
+>>> import pandas as pd, tempfile
+>>> calls = pd.DataFrame({"text": ["Абонент: какой статус заявки?"] * 8 + ["Caller: I want to complain!"] * 2,
+...                       "request_type": ["application_status"] * 8 + ["complaint"] * 2})
+>>> summary = build_report(calls, tempfile.mkdtemp(), label_col="request_type")
+>>> summary["top3"]["types"]
+['application_status']
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import os
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from callmine.automation import MODES, AutomationConfig, AutomationResult, analyze_automation, _redact
+from callmine.errors import CallmineError, DataError
+
+MODE_COLORS = {"proactive": "#1b9e77", "eliminate": "#7570b3", "self-service": "#d95f02",
+               "operator": "#999999"}
+LANGS = ("en", "ru")
+CSV_FIRST = ["rank", "request_type", "calls", "share", "cumulative_share", "cumulative_share_ranked",
+             "automation_score", "mode",
+             "mode_reason", "volume", "homogeneity", "simplicity", "repeat", "operator_signal",
+             "calls_per_day", "mean_handle_s", "operator_hours_per_year", "deflection",
+             "calls_freed_per_year", "operator_hours_freed_per_year", "channel_mix",
+             "trend_pct_per_month", "similarity", "mean_confidence", "repeat_rate"]
+
+_T = {
+    "en": {
+        "title": "Automation opportunity report",
+        "headline": "{n} request types; the top 3 automatable types are {share} of calls and "
+                    "{hours} operator-hours a year.",
+        "top3": "Top 3: {names}.",
+        "savings": "With the assumed deflection rates, automation frees {calls} calls and {hours} "
+                   "operator-hours a year ({pct} of operator time).",
+        "cards": ["calls per day", "request types", "operator-hours a year", "hours freed a year",
+                  "operators in year {y} without / with automation"],
+        "pareto": "Pareto: calls by request type", "ranked": "Ranked automation candidates",
+        "load": "Load and staffing, {g} annual growth", "modes": "By mode",
+        "assumptions": "Assumptions", "method": "Method notes", "notes": "Data notes",
+        "cols": ["#", "request type", "calls", "share", "cum.", "score", "mode", "why",
+                 "hours/yr", "AHT s", "trend", "channels", "top terms / examples"],
+        "mode_names": {"self-service": "self-service", "proactive": "proactive",
+                       "eliminate": "eliminate", "operator": "operator"},
+        "mode_desc": {"self-service": "informational / how-to: portal page, chatbot or IVR",
+                      "proactive": "status and life events: notify or serve by default",
+                      "eliminate": "certificates of data the state holds: inter-agency data check",
+                      "operator": "complex, emotional or complaint calls: keep a person"},
+        "share_axis": "share of calls", "cum_axis": "cumulative share", "others": "others",
+        "year": "year", "daily_calls": "calls per day", "fte": "operators (FTE)",
+        "without": "without automation", "with": "with automation",
+        "mode_table": ["mode", "types", "share of calls", "deflection", "calls freed/yr", "hours freed/yr"],
+        "assump_rows": {
+            "deflection": "Deflection rate per mode (share of a type's calls removed)",
+            "annual_growth": "Annual load growth", "years": "Years projected",
+            "daily_calls": "Calls per day (scaled to; blank = log's own rate)",
+            "aht": "Average handle time now / after automation (s)",
+            "service_level": "Service level target", "shrinkage": "Shrinkage",
+            "max_occupancy": "Maximum occupancy", "interval_s": "Staffing interval (s)",
+            "hours_per_operator_year": "Paid hours per operator a year",
+            "weights": "Score weights", "source": "Request types from"},
+        "source": {"model": "classifier model", "labels": "existing label column",
+                   "discovery": "unsupervised discovery"},
+        "method_text": [
+            "Each call gets a request type ({source}). Per type: calls, share, Pareto cumulative share, "
+            "calls per day, mean handle time (duration_s) and operator-hours a year, channel mix, trend "
+            "(least-squares slope of weekly counts, % of the mean per month), homogeneity and repeat "
+            "contacts (same caller, same type, within {window:g} days).",
+            "Automation score = weighted mean of volume (sqrt of share relative to the largest type), "
+            "homogeneity (mean pairwise TF-IDF cosine similarity of the type's calls relative to the "
+            "most similar type, averaged with classifier confidence), simplicity (short handle time) and "
+            "repeat contacts, times (1 - complaint/emotion signal).",
+            "Mode rules, in order: config override; complaint/emotion keywords in the type's calls at or "
+            "above {thr:g} -> operator; score below {min_score:g} -> operator; otherwise the strongest "
+            "keyword evidence among eliminate, proactive and self-service (editable ru/kk/en lexicons in "
+            "callmine/data/lexicons); no evidence -> self-service.",
+            "Savings = calls and operator-hours a year times the mode's deflection rate. Load grows "
+            "{growth} a year (project_load); agents per {interval:g}-minute interval of a typical day "
+            "from Erlang C (required_agents) at {sl} of calls answered within {tt:g} s, occupancy at most "
+            "{occ}, shrinkage {shr}; FTE = scheduled agent-hours per day x {days} / {hpy:g} h.",
+            "Privacy: examples are redacted (IIN, phone, card, e-mail, IBAN, names) and rare capitalised "
+            "words masked; caller and call ids are used only for counting and never written.",
+        ],
+        "footer": "Generated by callmine {version}. Opens offline; no personal data.",
+        "examples": "examples",
+    },
+    "ru": {
+        "title": "Отчёт о возможностях автоматизации",
+        "headline": "{n} типов обращений; три лучших кандидата на автоматизацию — {share} звонков и "
+                    "{hours} часов работы операторов в год.",
+        "top3": "Топ-3: {names}.",
+        "savings": "При принятых долях отвода автоматизация освобождает {calls} звонков и {hours} "
+                   "часов операторов в год ({pct} рабочего времени).",
+        "cards": ["звонков в день", "типов обращений", "часов операторов в год", "часов освобождается в год",
+                  "операторов в году {y}: без / с автоматизацией"],
+        "pareto": "Парето: звонки по типам обращений", "ranked": "Кандидаты на автоматизацию",
+        "load": "Нагрузка и штат при росте {g} в год", "modes": "По режимам",
+        "assumptions": "Допущения", "method": "Методика", "notes": "Замечания о данных",
+        "cols": ["№", "тип обращения", "звонки", "доля", "накопл.", "оценка", "режим", "почему",
+                 "часов/год", "AHT, с", "тренд", "каналы", "термины / примеры"],
+        "mode_names": {"self-service": "самообслуживание", "proactive": "проактивно",
+                       "eliminate": "исключить", "operator": "оператор"},
+        "mode_desc": {"self-service": "справочные вопросы и «как сделать»: портал, чат-бот, IVR",
+                      "proactive": "статусы и жизненные ситуации: уведомить или оказать услугу без заявления",
+                      "eliminate": "справки о данных, которые есть у государства: межведомственная проверка",
+                      "operator": "сложные, эмоциональные звонки и жалобы: нужен человек"},
+        "share_axis": "доля звонков", "cum_axis": "накопленная доля", "others": "прочие",
+        "year": "год", "daily_calls": "звонков в день", "fte": "операторов (ставки)",
+        "without": "без автоматизации", "with": "с автоматизацией",
+        "mode_table": ["режим", "типов", "доля звонков", "доля отвода", "звонков/год", "часов/год"],
+        "assump_rows": {
+            "deflection": "Доля отвода по режимам (какая часть звонков типа уходит)",
+            "annual_growth": "Годовой рост нагрузки", "years": "Лет в прогнозе",
+            "daily_calls": "Звонков в день (масштаб; пусто = по журналу)",
+            "aht": "Среднее время обработки сейчас / после автоматизации (с)",
+            "service_level": "Целевой уровень сервиса", "shrinkage": "Потери рабочего времени (shrinkage)",
+            "max_occupancy": "Максимальная загрузка", "interval_s": "Интервал расчёта штата (с)",
+            "hours_per_operator_year": "Оплачиваемых часов оператора в год",
+            "weights": "Веса оценки", "source": "Типы обращений получены"},
+        "source": {"model": "моделью-классификатором", "labels": "из готовой колонки меток",
+                   "discovery": "автоматическим выделением типов"},
+        "method_text": [
+            "Каждому звонку присвоен тип ({source}). По каждому типу: звонки, доля, накопленная доля "
+            "(Парето), звонков в день, среднее время обработки (duration_s) и часы операторов в год, "
+            "каналы, тренд (наклон недельных объёмов, % от среднего в месяц), однородность и повторные "
+            "обращения (тот же абонент, тот же тип, в течение {window:g} дней).",
+            "Оценка автоматизации = взвешенное среднее объёма (корень из доли относительно крупнейшего "
+            "типа), однородности (среднее косинусное сходство TF-IDF звонков типа относительно самого "
+            "однородного типа, усреднённое с уверенностью классификатора), простоты (короткие звонки) "
+            "и повторных обращений, умноженное на (1 − доля жалоб/эмоций).",
+            "Правила выбора режима: переопределение в конфигурации; слова жалоб/эмоций на уровне не ниже "
+            "{thr:g} → оператор; оценка ниже {min_score:g} → оператор; иначе самый сильный словарный "
+            "признак среди «исключить», «проактивно», «самообслуживание» (редактируемые словари ru/kk/en "
+            "в callmine/data/lexicons); без признаков → самообслуживание.",
+            "Экономия = звонки и часы в год × доля отвода режима. Нагрузка растёт на {growth} в год "
+            "(project_load); операторы на каждый {interval:g}-минутный интервал типичного дня по Erlang C "
+            "(required_agents): {sl} звонков с ответом за {tt:g} с, загрузка не выше {occ}, потери {shr}; "
+            "ставки = часы операторов в день × {days} / {hpy:g} ч.",
+            "Конфиденциальность: примеры обезличены (ИИН, телефон, карта, e-mail, IBAN, имена), редкие "
+            "слова с заглавной буквы скрыты; идентификаторы абонентов и звонков только подсчитываются "
+            "и нигде не записываются.",
+        ],
+        "footer": "Создано callmine {version}. Открывается без интернета; персональных данных нет.",
+        "examples": "примеры",
+    },
+}
+
+
+# ---------------------------------------------------------------------------
+# Orchestration
+# ---------------------------------------------------------------------------
+
+def build_report(calls, out_dir, *, model=None, label_col: str | None = None,
+                 config: AutomationConfig | str | os.PathLike | None = None, text_col: str = "text",
+                 encoding: str | None = None, lang: str = "en", k="auto", caller_col: str | None = "auto",
+                 random_state: int = 0, progress: Callable[[str], None] | None = None) -> dict:
+    """Type every call, rank automation candidates and write the report files.
+
+    Parameters
+    ----------
+    calls : DataFrame or path-like
+        The call log, or a file :func:`callmine.io.read_calls` can read.
+    out_dir : path-like
+        Folder to write ``automation.csv``, ``summary.json`` and ``report.html``
+        into (created if needed).
+    model : path-like or object, optional
+        A classifier file (:func:`callmine.persist.load_model`) or an object with
+        ``predict_with_confidence(texts) -> (labels, confidence)``.
+    label_col : str, optional
+        Use this existing column as the request type (no model, no discovery).
+    config : AutomationConfig or path-like, optional
+        Assumptions and overrides, or a ``.json``/``.toml``/``.csv`` file of them.
+    text_col, encoding : str
+        Transcript column; file encoding (default: detected).
+    lang : {"en", "ru"}
+        Language of the HTML labels.
+    k : int or "auto"
+        Number of types when discovering.
+    caller_col : str, None or "auto"
+        Caller-id column for repeat contacts (see :func:`analyze_automation`).
+    random_state : int
+        Seed for discovery and sampling.
+    progress : callable, optional
+        Receives a short message before each long step.
+
+    Returns
+    -------
+    dict
+        The summary written to ``summary.json``.
+    """
+    if lang not in LANGS:
+        raise CallmineError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
+    if model is not None and label_col is not None:
+        raise CallmineError("give either model or label_col, not both")
+    say = progress or (lambda msg: None)
+    if not isinstance(config, AutomationConfig):
+        from callmine.automation import load_config
+        config = load_config(config) if config is not None else AutomationConfig()
+    if isinstance(calls, pd.DataFrame):
+        df = calls
+        if text_col not in df.columns:
+            raise DataError(f"calls has no text column {text_col!r}; columns found: "
+                            f"{', '.join(map(str, df.columns))}")
+    else:
+        from callmine.io import read_calls
+        say(f"reading {calls}")
+        df, rejects = read_calls(calls, text_col=text_col, encoding=encoding,
+                                 required=(label_col,) if label_col else ())
+        if len(rejects):
+            say(f"{len(rejects)} rows without usable text skipped")
+    if len(df) == 0:
+        raise DataError("the call log has no rows with text")
+    df = df.copy()
+    texts = df[text_col].astype("string").fillna("").tolist()
+    if label_col is not None:
+        if label_col not in df.columns:
+            raise DataError(f"label_col {label_col!r} is not a column; columns found: "
+                            f"{', '.join(map(str, df.columns))}")
+        types = df[label_col].astype("string").fillna("other").str.strip()
+        df["request_type"] = types.where(types != "", "other")
+        source = "labels"
+    elif model is not None:
+        say(f"classifying {len(df):,} calls")
+        labels, conf = classify_texts(model, texts)
+        df["request_type"] = labels
+        df["confidence"] = conf
+        source = "model"
+    else:
+        say(f"discovering request types in {len(df):,} calls")
+        df["request_type"] = discover_types(texts, k=k, random_state=random_state)
+        source = "discovery"
+        df = df.drop(columns=["confidence"], errors="ignore")
+    result = analyze_automation(df, config, text_col=text_col, caller_col=caller_col,
+                                random_state=random_state, progress=say)
+    result.summary["source"] = source
+    if isinstance(model, (str, os.PathLike)):
+        result.summary["model"] = Path(model).name
+    say("writing report")
+    write_report(result, out_dir, config=config, lang=lang)
+    return result.summary
+
+
+def classify_texts(model, texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Labels and confidences from a model object or model file."""
+    if isinstance(model, (str, os.PathLike)):
+        path = Path(model)
+        if not path.is_file():
+            raise CallmineError(f"model file {str(path)!r} does not exist")
+        from callmine.persist import load_model
+        model = load_model(path)
+    if not hasattr(model, "predict_with_confidence"):
+        raise CallmineError(f"model must have predict_with_confidence(texts); got {type(model).__name__}")
+    labels, conf = model.predict_with_confidence(texts)
+    labels = [str(x) for x in labels]
+    conf = np.clip(np.asarray(conf, dtype=float), 0, 1)
+    if len(labels) != len(texts) or conf.shape != (len(texts),):
+        raise CallmineError(f"model returned {len(labels)} labels for {len(texts)} texts")
+    return labels, conf
+
+
+def discover_types(texts: list[str], *, k="auto", random_state: int = 0) -> list[str]:
+    """Type labels found by :class:`callmine.discover.RequestTypeDiscoverer` ("other" for outliers)."""
+    try:
+        from callmine.discover import RequestTypeDiscoverer
+    except ImportError as exc:
+        raise CallmineError("type discovery is unavailable (callmine.discover missing); "
+                            "pass --model or --label-col") from exc
+    disc = RequestTypeDiscoverer(k=k, profile="fast", random_state=random_state).fit(texts)
+    labels = np.asarray(disc.labels_)
+    names = getattr(disc, "type_labels_", None)
+    if isinstance(names, pd.Series):
+        names = names.to_dict()
+    elif names is not None and not isinstance(names, dict):
+        names = dict(enumerate(names))
+    names = names or {}
+    out, used = [], {}
+    for c in labels:
+        c = int(c)
+        if c < 0:
+            out.append("other")
+            continue
+        if c not in used:
+            name = _redact(str(names.get(c, f"type_{c}"))).strip() or f"type_{c}"
+            if name in used.values() or name == "other":
+                name = f"{name} ({c})"
+            used[c] = name
+        out.append(used[c])
+    return out
+
+
+def write_report(result: AutomationResult, out_dir, *, config: AutomationConfig | None = None,
+                 lang: str = "en") -> dict:
+    """Write ``automation.csv``, ``summary.json`` and ``report.html``; return their paths."""
+    from callmine.io import write_table
+    config = config or AutomationConfig()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"automation": out / "automation.csv", "summary": out / "summary.json",
+             "html": out / "report.html"}
+    write_table(csv_table(result.table), paths["automation"])
+    _atomic_text(paths["summary"], json.dumps(result.summary, ensure_ascii=False, indent=2))
+    _atomic_text(paths["html"], render_html(result, config=config, lang=lang))
+    return paths
+
+
+def csv_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as written to ``automation.csv`` (documented column order)."""
+    first = [c for c in CSV_FIRST if c in table.columns]
+    channels = [c for c in table.columns if c.startswith("channel_") and c != "channel_mix"]
+    evidence = [c for c in table.columns if c.startswith(("evidence_", "name_evidence_"))]
+    last = [c for c in ("top_terms", "examples") if c in table.columns]
+    out = table[first + channels + evidence + last].copy()
+    out.insert(out.columns.get_loc("mode") + 1, "out_of_scope", table["is_other"].to_numpy())
+    return out
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------
+# Charts (matplotlib, no pyplot state; DejaVu Sans has Cyrillic and Kazakh letters)
+# ---------------------------------------------------------------------------
+
+_RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
+       "axes.spines.right": False, "svg.fonttype": "path"}
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def pareto_chart(table: pd.DataFrame, *, lang: str = "en", max_types: int = 25) -> str:
+    """Bars of each type's share (coloured by mode) and the cumulative share; a PNG data URI."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    t = _T[lang]
+    d = table.sort_values(["calls", "request_type"], ascending=[False, True], kind="mergesort")
+    names, shares, colors = list(d["request_type"]), list(d["share"]), [MODE_COLORS[m] for m in d["mode"]]
+    if len(d) > max_types:
+        rest = float(sum(shares[max_types - 1:]))
+        names, shares, colors = names[:max_types - 1] + [t["others"]], shares[:max_types - 1] + [rest], \
+            colors[:max_types - 1] + ["#cccccc"]
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(max(6.5, 0.38 * len(names) + 2), 4.2))
+        ax = fig.add_subplot()
+        x = np.arange(len(names))
+        ax.bar(x, np.asarray(shares) * 100, color=colors)
+        ax.set_ylabel(t["share_axis"] + ", %")
+        ax.set_xticks(x, [_short(n, 28) for n in names], rotation=60, ha="right")
+        ax2 = ax.twinx()
+        ax2.plot(x, np.cumsum(shares) * 100, color="#333333", marker="o", ms=3, lw=1.2)
+        ax2.axhline(80, color="#bbbbbb", lw=0.8, ls="--")
+        ax2.set_ylim(0, 102)
+        ax2.set_ylabel(t["cum_axis"] + ", %")
+        ax2.spines["right"].set_visible(True)
+        handles = [Patch(color=MODE_COLORS[m], label=t["mode_names"][m]) for m in MODES]
+        ax.legend(handles=handles, loc="center right", frameon=False, fontsize=8)
+        return _png(fig)
+
+
+def load_chart(projection: pd.DataFrame, *, lang: str = "en") -> str:
+    """Daily calls and operators (FTE) per year with and without automation; a PNG data URI."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    t = _T[lang]
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(9, 3.4))
+        axes = fig.subplots(1, 2)
+        y = projection["year"]
+        for ax, (a, b, label) in zip(axes, [("daily_calls", "daily_calls_automated", t["daily_calls"]),
+                                             ("operators_fte", "operators_fte_automated", t["fte"])]):
+            ax.plot(y, projection[a], marker="o", color="#b2182b", label=t["without"])
+            ax.plot(y, projection[b], marker="o", color="#1b9e77", label=t["with"])
+            ax.fill_between(y, projection[b], projection[a], color="#1b9e77", alpha=0.12)
+            ax.set_xlabel(t["year"])
+            ax.set_title(label, fontsize=10)
+            ax.set_ylim(bottom=0)
+            ax.set_xticks(list(y))
+            ax.grid(axis="y", color="#eeeeee")
+        axes[0].legend(frameon=False, fontsize=8, loc="lower right")
+        fig.tight_layout()
+        return _png(fig)
+
+
+def sparkline(values, *, width: int = 110, height: int = 26) -> str:
+    """An inline SVG polyline of a series (empty string for fewer than 2 points)."""
+    v = np.asarray(list(values), dtype=float)
+    if v.size < 2 or not np.isfinite(v).all():
+        return ""
+    lo, hi = float(v.min()), float(v.max())
+    span = hi - lo or 1.0
+    xs = np.linspace(1, width - 1, v.size)
+    ys = height - 2 - (v - lo) / span * (height - 4)
+    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'role="img"><polyline fill="none" stroke="#2166ac" '
+            f'stroke-width="1.3" points="{pts}"/></svg>')
+
+
+# ---------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,"Noto Sans",sans-serif;margin:24px auto;max-width:1200px;color:#222;
+line-height:1.4;padding:0 16px}
+h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd;
+padding-bottom:4px}.headline{font-size:18px;margin:8px 0}.muted{color:#666;font-size:12px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}.card{background:#f5f7fa;border-radius:6px;
+padding:10px 14px;min-width:150px}.card b{display:block;font-size:20px}.card span{font-size:12px;color:#555}
+table{border-collapse:collapse;width:100%;font-size:12px}th,td{border-bottom:1px solid #e6e6e6;padding:4px 6px;
+text-align:left;vertical-align:top}th{background:#fafafa;position:sticky;top:0}td.n{text-align:right;
+white-space:nowrap}.badge{color:#fff;border-radius:4px;padding:1px 6px;white-space:nowrap;font-size:11px}
+.bar{background:#e8eef5;width:70px;height:8px;display:inline-block;margin-right:4px}.bar i{display:block;
+height:8px;background:#2166ac}.ex{color:#444;font-size:11px;margin:2px 0}details summary{cursor:pointer;
+color:#2166ac}img{max-width:100%}.why{font-size:11px;color:#555;max-width:220px}
+"""
+
+
+def _fmt_int(x) -> str:
+    return f"{x:,.0f}".replace(",", "\u202f") if x is not None and np.isfinite(x) else "–"
+
+
+def _pct(x, digits: int = 1) -> str:
+    return f"{100 * x:.{digits}f}%" if x is not None and np.isfinite(x) else "–"
+
+
+def _short(s: str, n: int) -> str:
+    s = str(s)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def render_html(result: AutomationResult, *, config: AutomationConfig | None = None,
+                lang: str = "en") -> str:
+    """The self-contained HTML page of the report."""
+    from callmine import __version__
+
+    if lang not in LANGS:
+        raise CallmineError(f"lang must be one of {', '.join(LANGS)}; got {lang!r}")
+    config = config or AutomationConfig()
+    t = _T[lang]
+    e = html.escape
+    tab, s, proj = result.table, result.summary, result.projection
+    top = s["top3"]
+    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{e(t['title'])}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{e(t['title'])}</h1>"]
+    period = s.get("period")
+    sub = f"{_fmt_int(s['n_calls'])} calls"
+    if period:
+        sub += f" · {period['start']} – {period['end']} ({period['days']} d)"
+    sub += f" · {e(t['source'].get(s.get('source', 'labels'), ''))}"
+    parts.append(f'<div class="muted">{e(sub)}</div>')
+    parts.append('<p class="headline"><b>' + e(t["headline"].format(
+        n=s["n_types"], share=_pct(top["share"]), hours=_fmt_int(top["operator_hours_per_year"]))) + "</b></p>")
+    if top["types"]:
+        names = ", ".join(f"{n} ({t['mode_names'][m]})" for n, m in zip(top["types"], top["modes"]))
+        parts.append(f"<p>{e(t['top3'].format(names=names))} " + e(t["savings"].format(
+            calls=_fmt_int(s["savings"]["calls_freed_per_year"]),
+            hours=_fmt_int(s["savings"]["operator_hours_freed_per_year"]),
+            pct=_pct(s["savings"]["share_of_operator_hours_freed"]))) + "</p>")
+    cards = [(_fmt_int(s["calls_per_day"]), t["cards"][0]), (str(s["n_types"]), t["cards"][1]),
+             (_fmt_int(s["operator_hours_per_year"]), t["cards"][2]),
+             (_fmt_int(s["savings"]["operator_hours_freed_per_year"]), t["cards"][3])]
+    if proj is not None and len(proj):
+        last = proj.iloc[-1]
+        cards.append((f"{_fmt_int(last['operators_fte'])} / {_fmt_int(last['operators_fte_automated'])}",
+                      t["cards"][4].format(y=int(last["year"]))))
+    parts.append('<div class="cards">' + "".join(
+        f'<div class="card"><b>{e(v)}</b><span>{e(lbl)}</span></div>' for v, lbl in cards) + "</div>")
+
+    parts.append(f"<h2>{e(t['pareto'])}</h2>")
+    parts.append(f'<img alt="{e(t["pareto"])}" src="{pareto_chart(tab, lang=lang)}">')
+
+    parts.append(f"<h2>{e(t['ranked'])}</h2>")
+    parts.append(_ranked_table(result, t))
+
+    parts.append(f"<h2>{e(t['modes'])}</h2>")
+    parts.append(_mode_table(tab, t))
+
+    if proj is not None and len(proj):
+        title = t["load"].format(g=_pct(config.annual_growth, 0))
+        parts.append(f"<h2>{e(title)}</h2>")
+        parts.append(f'<img alt="{e(title)}" src="{load_chart(proj, lang=lang)}">')
+        parts.append(_projection_table(proj, t))
+
+    parts.append(f"<h2>{e(t['assumptions'])}</h2>")
+    parts.append(_assumptions(s, tab, config, t))
+    if s.get("notes"):
+        parts.append(f"<h2>{e(t['notes'])}</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in s["notes"]) + "</ul>")
+    parts.append(f"<h2>{e(t['method'])}</h2>")
+    fmt = dict(source=t["source"].get(s.get("source", "labels"), ""), window=config.repeat_window_days,
+               thr=config.operator_threshold, min_score=config.min_score, growth=_pct(config.annual_growth, 0),
+               interval=config.interval_s / 60, sl=_pct(config.service_level, 0), tt=config.target_time_s,
+               occ=_pct(config.max_occupancy, 0), shr=_pct(config.shrinkage, 0), days=config.days_per_year,
+               hpy=config.hours_per_operator_year)
+    parts.append("<ul>" + "".join(f"<li>{e(p.format(**fmt))}</li>" for p in t["method_text"]) + "</ul>")
+    parts.append(f'<p class="muted">{e(t["footer"].format(version=__version__))}</p></body></html>')
+    return "\n".join(parts)
+
+
+def _badge(mode: str, t: dict) -> str:
+    return f'<span class="badge" style="background:{MODE_COLORS[mode]}">{html.escape(t["mode_names"][mode])}</span>'
+
+
+def _ranked_table(result: AutomationResult, t: dict) -> str:
+    e = html.escape
+    trends = result.trends
+    rows = ["<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in t["cols"]) + "</tr></thead><tbody>"]
+    for _, r in result.table.iterrows():
+        score = float(r["automation_score"])
+        spark = sparkline(trends[r["request_type"]]) if r["request_type"] in trends.columns else ""
+        trend = r.get("trend_pct_per_month")
+        trend_txt = f"{trend:+.1f}%/mo" if trend is not None and np.isfinite(trend) else ""
+        comps = (f"volume {r['volume']:.2f} · homogeneity {_num(r['homogeneity'])} · simplicity "
+                 f"{_num(r['simplicity'])} · repeat {_num(r['repeat'])} · complaint {r['operator_signal']:.2f}")
+        examples = [x for x in str(r.get("examples", "") or "").split(" | ") if x]
+        ex_html = "".join(f'<div class="ex">«{e(x)}»</div>' for x in examples[:3])
+        terms = e(str(r.get("top_terms", "") or ""))
+        rows.append(
+            "<tr>"
+            f'<td class="n">{int(r["rank"])}</td><td><b>{e(str(r["request_type"]))}</b></td>'
+            f'<td class="n">{_fmt_int(r["calls"])}</td><td class="n">{_pct(r["share"])}</td>'
+            f'<td class="n">{_pct(r["cumulative_share_ranked"], 0)}</td>'
+            f'<td class="n" title="{e(comps)}"><span class="bar"><i style="width:{score * 100:.0f}%"></i></span>'
+            f"{score:.2f}</td><td>{_badge(r['mode'], t)}</td>"
+            f'<td class="why">{e(str(r["mode_reason"]))}<br><span class="muted">{e(comps)}</span></td>'
+            f'<td class="n">{_fmt_int(r["operator_hours_per_year"])}</td><td class="n">{r["mean_handle_s"]:.0f}</td>'
+            f'<td>{spark}<div class="muted">{e(trend_txt)}</div></td>'
+            f'<td class="why">{e(str(r.get("channel_mix", "") or ""))}</td>'
+            f"<td><div>{terms}</div><details><summary>{e(t['examples'])}</summary>{ex_html}</details></td>"
+            "</tr>")
+    rows.append("</tbody></table>")
+    return "\n".join(rows)
+
+
+def _num(x) -> str:
+    return f"{x:.2f}" if x is not None and np.isfinite(x) else "–"
+
+
+def _mode_table(tab: pd.DataFrame, t: dict) -> str:
+    e = html.escape
+    rows = ["<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in t["mode_table"]) + "<th></th></tr></thead>"]
+    for m in MODES:
+        sub = tab[tab["mode"] == m]
+        rate = sub["deflection"].mean() if len(sub) else float("nan")
+        rows.append(f"<tr><td>{_badge(m, t)}</td><td class='n'>{len(sub)}</td><td class='n'>{_pct(sub['share'].sum())}</td>"
+                    f"<td class='n'>{_pct(rate, 0)}</td><td class='n'>{_fmt_int(sub['calls_freed_per_year'].sum())}</td>"
+                    f"<td class='n'>{_fmt_int(sub['operator_hours_freed_per_year'].sum())}</td>"
+                    f"<td>{e(t['mode_desc'][m])}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _projection_table(proj: pd.DataFrame, t: dict) -> str:
+    e = html.escape
+    cols = [("year", t["year"]), ("daily_calls", f"{t['daily_calls']} ({t['without']})"),
+            ("daily_calls_automated", f"{t['daily_calls']} ({t['with']})"),
+            ("peak_agents", "peak agents / пик"), ("peak_agents_automated", "peak agents (auto)"),
+            ("operators_fte", f"{t['fte']} ({t['without']})"), ("operators_fte_automated", f"{t['fte']} ({t['with']})")]
+    head = "".join(f"<th>{e(c)}</th>" for _, c in cols)
+    body = "".join("<tr>" + "".join(f"<td class='n'>{_fmt_int(r[k])}</td>" for k, _ in cols) + "</tr>"
+                   for _, r in proj.iterrows())
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _assumptions(s: dict, tab: pd.DataFrame, config: AutomationConfig, t: dict) -> str:
+    e = html.escape
+    a = t["assump_rows"]
+    proj = s.get("projection") or []
+    base = float((tab["calls_per_day"] * tab["mean_handle_s"]).sum() / max(tab["calls_per_day"].sum(), 1e-9))
+    rem = tab["calls_per_day"] * (1 - tab["deflection"])
+    after = float((rem * tab["mean_handle_s"]).sum() / max(rem.sum(), 1e-9))
+    rows = [
+        (a["source"], t["source"].get(s.get("source", "labels"), "")),
+        (a["deflection"], ", ".join(f"{t['mode_names'][m]} {_pct(config.deflection[m], 0)}" for m in MODES)
+         + (f"; per type: {', '.join(f'{k} {_pct(v, 0)}' for k, v in config.type_deflection.items())}"
+            if config.type_deflection else "")),
+        (a["annual_growth"], _pct(config.annual_growth, 0)), (a["years"], str(config.years)),
+        (a["daily_calls"], _fmt_int(config.daily_calls) if config.daily_calls else ""),
+        (a["aht"], f"{base:.0f} / {after:.0f}"),
+        (a["service_level"], f"{_pct(config.service_level, 0)} / {config.target_time_s:g} s"),
+        (a["shrinkage"], _pct(config.shrinkage, 0)), (a["max_occupancy"], _pct(config.max_occupancy, 0)),
+        (a["interval_s"], f"{config.interval_s:g}"), (a["hours_per_operator_year"], f"{config.hours_per_operator_year:g}"),
+        (a["weights"], ", ".join(f"{k} {v:g}" for k, v in config.weights.items())),
+    ]
+    if not proj:
+        rows = rows[:4] + rows[5:6]
+    body = "".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
