@@ -74,7 +74,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_classify(args: argparse.Namespace) -> int:
     """batch.py (issue #6)."""
-    return _not_implemented("classify", 6)
+    from callmine.batch import classify_file, format_summary
+
+    summary = classify_file(args.model_file, args.input_file, args.output, text_col=args.text_col,
+                            encoding=args.encoding, jobs=args.jobs, chunksize=args.chunk_size,
+                            resume=args.resume, scheduler=args.scheduler,
+                            progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        print(format_summary(summary), file=sys.stderr)
+    return 0
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:

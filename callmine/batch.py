@@ -1,0 +1,679 @@
+"""Batch classification of call logs: streaming, parallel, resumable.
+
+A year of a national hotline's calls (about 5 million transcripts) must be an
+overnight job on one machine that survives crashes. This module streams the
+input in chunks (memory stays flat whatever the file size), classifies the
+chunks in worker processes that each load the model once, writes the results
+in input order, and keeps one part file per finished chunk so that an
+interrupted run continues where it stopped.
+
+The public functions are
+
+* :func:`classify_frame`: add ``request_type`` and ``confidence`` to a DataFrame;
+* :func:`iter_classified`: stream a call-log file as classified chunks;
+* :func:`classify_file`: the whole job behind ``callmine classify``.
+
+:func:`callmine.distributed.classify_dask` does the same for a dask DataFrame,
+and ``classify_file(..., scheduler=ADDRESS)`` runs the file job on a Dask
+cluster.
+
+Examples
+--------
+>>> import pandas as pd
+>>> class Keyword:  # any object with predict_with_confidence works
+...     def predict_with_confidence(self, texts):
+...         import numpy as np
+...         labels = np.array(["passport" if "паспорт" in t else "other" for t in texts], dtype=object)
+...         return labels, np.where(labels == "other", 0.5, 0.9)
+>>> df = pd.DataFrame({"text": ["Где мой паспорт?", "Сәлеметсіз бе"]})
+>>> classify_frame(Keyword(), df)[["request_type", "confidence"]].to_dict("list")
+{'request_type': ['passport', 'other'], 'confidence': [0.9, 0.5]}
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from callmine import __version__
+from callmine.errors import CallmineError, DataError, ModelError
+
+OUTPUT_COLUMNS = ("request_type", "confidence")
+DEFAULT_CHUNKSIZE = 50_000
+MANIFEST = "manifest.json"
+_FINGERPRINT_BYTES = 1 << 20  # hash the first and last MiB of the input
+_PART_NAME = re.compile(r"^(data-\d{6}\..+|rejects-\d{6}\.csv|done-\d{6}\.json|manifest\.json|\..*\.tmp)$")
+
+
+# ---------------------------------------------------------------------------
+# Classifying a DataFrame
+# ---------------------------------------------------------------------------
+
+def load(model: Any) -> Any:
+    """Return ``model`` itself, or the model stored at ``model`` when it is a path."""
+    if isinstance(model, (str, os.PathLike)):
+        from callmine.persist import load_model
+
+        return load_model(model)
+    if not hasattr(model, "predict_with_confidence"):
+        raise ModelError(f"model must be a model file or an object with predict_with_confidence(); "
+                         f"got {type(model).__name__}")
+    return model
+
+
+def predict_texts(model: Any, texts, *, dedupe: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Predict ``(labels, confidence)`` for a sequence of transcripts.
+
+    With ``dedupe`` (default) each distinct transcript is classified once and
+    the result copied to its repeats: short requests repeat often in real
+    call logs (messenger, SMS), and the prediction of one text does not
+    depend on the others.
+    """
+    texts = np.asarray(texts, dtype=object)
+    if len(texts) == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=float)
+    if dedupe:
+        codes, uniques = pd.factorize(texts)
+        if len(uniques) < len(texts):
+            labels, conf = _call_model(model, list(uniques))
+            return labels[codes], conf[codes]
+    return _call_model(model, list(texts))
+
+
+def _call_model(model: Any, texts: list) -> tuple[np.ndarray, np.ndarray]:
+    out = model.predict_with_confidence(texts)
+    try:
+        labels, conf = out
+    except (TypeError, ValueError):
+        raise ModelError("predict_with_confidence must return (labels, confidence); "
+                         f"got {type(out).__name__}") from None
+    labels = np.asarray(labels, dtype=object)
+    conf = np.asarray(conf, dtype=float)
+    if labels.shape != (len(texts),) or conf.shape != (len(texts),):
+        raise ModelError(f"predict_with_confidence returned {labels.shape[0] if labels.ndim else 0} labels "
+                         f"and {conf.shape[0] if conf.ndim else 0} confidences for {len(texts)} texts")
+    return labels, conf
+
+
+def _output_frame(df: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:
+    """``df`` plus ``request_type`` and ``confidence``; input columns of those names get ``_input``."""
+    out = df.copy(deep=False)
+    clash = [c for c in OUTPUT_COLUMNS if c in out.columns]
+    if clash:
+        renamed = {c: f"{c}_input" for c in clash}
+        taken = [v for v in renamed.values() if v in out.columns]
+        if taken:
+            raise DataError(f"the input has columns {clash + taken!r}; rename {clash[0]!r} so that "
+                            f"{OUTPUT_COLUMNS!r} can be added")
+        out = out.rename(columns=renamed)
+    out["request_type"] = pd.Series(labels, index=out.index, dtype=object)
+    out["confidence"] = pd.Series(conf, index=out.index, dtype="float64")
+    return out
+
+
+def classify_frame(model: Any, df: pd.DataFrame, text_col: str = "text", *,
+                   dedupe: bool = True) -> pd.DataFrame:
+    """Classify every row of ``df``.
+
+    Parameters
+    ----------
+    model : object or path
+        A fitted :class:`callmine.classify.RequestTypeClassifier` (or any
+        object with ``predict_with_confidence(texts) -> (labels, confidence)``),
+        or the path of a model file written by ``callmine train``.
+    df : pandas.DataFrame
+        Calls, one per row.
+    text_col : str, default="text"
+        Column holding the raw transcript (the model redacts personal data).
+    dedupe : bool, default=True
+        Classify each distinct transcript once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df``'s columns (same index) plus ``request_type`` (str) and
+        ``confidence`` (0..1). Rows whose text is missing or blank get
+        ``request_type`` = None and ``confidence`` = NaN. Input columns
+        already named ``request_type`` or ``confidence`` are kept as
+        ``request_type_input`` / ``confidence_input``.
+
+    Raises
+    ------
+    DataError
+        ``text_col`` is not a column of ``df``.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"df must be a pandas DataFrame; got {type(df).__name__}")
+    if text_col not in df.columns:
+        raise DataError(f"no text column {text_col!r}; columns found: "
+                        f"{', '.join(map(repr, df.columns)) or '(none)'}")
+    model = load(model)
+    text = df[text_col]
+    usable = (text.notna() & text.astype("string").str.strip().ne("")).to_numpy(dtype=bool)
+    labels = np.full(len(df), None, dtype=object)
+    conf = np.full(len(df), np.nan)
+    if usable.all():
+        labels, conf = predict_texts(model, text.to_numpy(dtype=object), dedupe=dedupe)
+    elif usable.any():
+        labels[usable], conf[usable] = predict_texts(model, text.to_numpy(dtype=object)[usable],
+                                                     dedupe=dedupe)
+    return _output_frame(df, labels, conf)
+
+
+# ---------------------------------------------------------------------------
+# Streaming a file
+# ---------------------------------------------------------------------------
+
+@dataclass
+class ClassifiedChunk:
+    """A classified block of consecutive input rows (see :class:`callmine.io.Chunk`).
+
+    ``rows`` holds the input columns plus ``request_type`` and ``confidence``,
+    indexed by 0-based input position; ``rejects`` has columns ``row`` and
+    ``reason``; ``start`` is the position of the block's first input row and
+    ``n_input`` the number of input rows it covers.
+    """
+
+    rows: pd.DataFrame
+    rejects: pd.DataFrame
+    start: int
+    n_input: int
+
+
+def _check_jobs(jobs: Any) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
+        raise CallmineError(f"jobs must be a positive integer (worker processes); got {jobs!r}")
+    return int(jobs)
+
+
+def _check_chunksize(chunksize: Any) -> int:
+    if isinstance(chunksize, bool) or not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
+        raise CallmineError(f"chunksize must be a positive integer (rows per chunk); got {chunksize!r}")
+    return int(chunksize)
+
+
+def iter_classified(model: Any, path: str | os.PathLike, *, text_col: str = "text",
+                    encoding: str | None = None, chunksize: int = DEFAULT_CHUNKSIZE,
+                    jobs: int = 1, dedupe: bool = True) -> Iterator[ClassifiedChunk]:
+    """Stream a call-log file as classified chunks, in input order.
+
+    Parameters
+    ----------
+    model : object or path
+        Model object or model file (see :func:`classify_frame`). With
+        ``jobs > 1`` a path is loaded once in each worker process.
+    path : str or path-like
+        ``.csv``, ``.csv.gz``, ``.tsv``, ``.jsonl`` or ``.parquet`` call log.
+    text_col, encoding :
+        As in :func:`callmine.io.iter_calls`.
+    chunksize : int, default=50000
+        Input rows per chunk.
+    jobs : int, default=1
+        Worker processes; 1 classifies in this process.
+    dedupe : bool, default=True
+        Classify each distinct transcript of a chunk once.
+
+    Yields
+    ------
+    ClassifiedChunk
+    """
+    from callmine.distributed import predict_task, runner
+    from callmine.io import iter_calls
+
+    jobs = _check_jobs(jobs)
+    chunks = iter_calls(path, text_col=text_col, encoding=encoding, chunksize=_check_chunksize(chunksize))
+    with runner(model, jobs) as run:
+        def submit(chunk):
+            return chunk, run.submit(predict_task, chunk.rows[text_col].to_list(), dedupe)
+
+        for chunk, fut in _bounded(map(submit, chunks), run.max_in_flight):
+            labels, conf = fut.result()
+            yield ClassifiedChunk(_output_frame(chunk.rows, labels, conf), chunk.rejects,
+                                  chunk.start, chunk.n_input)
+
+
+def _bounded(submitted: Iterator, limit: int) -> Iterator:
+    """Consume ``submitted`` at most ``limit`` items ahead of what is yielded, keeping order."""
+    pending: deque = deque()
+    for item in submitted:
+        pending.append(item)
+        if len(pending) >= limit:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()
+
+
+# ---------------------------------------------------------------------------
+# Part files: one per finished chunk, so that a run can be resumed
+# ---------------------------------------------------------------------------
+
+def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
+    """Write ``path`` through ``write(binary_file)``: temporary file, fsync, rename."""
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _write_text_table(df: pd.DataFrame, fh, fmt: str, header: bool) -> None:
+    if fmt in ("csv", "tsv"):
+        df.to_csv(fh, sep="," if fmt == "csv" else "\t", index=False, header=header, encoding="utf-8")
+    else:  # jsonl
+        if len(df):
+            text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+            fh.write(text.encode("utf-8"))
+            if not text.endswith("\n"):
+                fh.write(b"\n")
+
+
+@dataclass
+class _PartStore:
+    """The work folder ``OUTPUT.partial/`` of a run."""
+
+    folder: Path
+    fmt: str
+    gz: bool
+
+    def data_path(self, idx: int) -> Path:
+        return self.folder / f"data-{idx:06d}.{'parquet' if self.fmt == 'parquet' else 'part'}"
+
+    def rejects_path(self, idx: int) -> Path:
+        return self.folder / f"rejects-{idx:06d}.csv"
+
+    def done_path(self, idx: int) -> Path:
+        return self.folder / f"done-{idx:06d}.json"
+
+    def write_table(self, df: pd.DataFrame, path: Path, header: bool = False) -> None:
+        if self.fmt == "parquet":
+            _atomic_write(path, lambda fh: df.to_parquet(fh, index=False))
+        elif self.gz:
+            def write(fh):
+                with gzip.GzipFile(filename="", fileobj=fh, mode="wb", mtime=0) as gz:
+                    _write_text_table(df, gz, self.fmt, header)
+            _atomic_write(path, write)
+        else:
+            _atomic_write(path, lambda fh: _write_text_table(df, fh, self.fmt, header))
+
+    def write_chunk(self, idx: int, out: pd.DataFrame, rejects: pd.DataFrame,
+                    start: int, n_input: int) -> dict:
+        """Write a classified chunk; its ``done`` file, written last, marks it finished."""
+        self.write_table(out, self.data_path(idx))
+        _atomic_write(self.rejects_path(idx),
+                      lambda fh: rejects.to_csv(fh, index=False, header=False, encoding="utf-8"))
+        counts = out["request_type"].value_counts(sort=False)
+        stats = {"chunk": idx, "start": int(start), "n_input": int(n_input), "written": int(len(out)),
+                 "rejected": int(len(rejects)), "columns": [str(c) for c in out.columns],
+                 "counts": {str(k): int(v) for k, v in counts.items()}}
+        _atomic_write(self.done_path(idx), lambda fh: fh.write(json.dumps(stats).encode("utf-8")))
+        return stats
+
+    def done_stats(self, idx: int) -> dict | None:
+        try:
+            return json.loads(self.done_path(idx).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+
+def _file_fingerprint(path: Path) -> dict:
+    st = path.stat()
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        digest.update(fh.read(_FINGERPRINT_BYTES))
+        if st.st_size > 2 * _FINGERPRINT_BYTES:
+            fh.seek(-_FINGERPRINT_BYTES, os.SEEK_END)
+            digest.update(fh.read())
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256_head_tail": digest.hexdigest()}
+
+
+def _model_fingerprint(model: Any) -> str:
+    if isinstance(model, (str, os.PathLike)):
+        path = Path(model)
+        if not path.is_file():
+            raise ModelError(f"model file {str(path)!r} does not exist")
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return "file:" + digest.hexdigest()
+    import joblib
+
+    return "object:" + joblib.hash(model)
+
+
+_MANIFEST_LABELS = {
+    "input_fingerprint": "the input file changed (size, modification time or content)",
+    "model": "the model is not the same",
+    "chunksize": "the chunk size differs",
+    "text_col": "the text column differs",
+    "encoding": "the encoding differs",
+    "format": "the output format differs",
+    "dedupe": "the dedupe setting differs",
+}
+
+
+def _open_store(output: Path, manifest: dict, resume: bool) -> tuple[_PartStore, bool]:
+    """Create (or, with ``resume``, reuse) ``OUTPUT.partial/``. Returns (store, resumed)."""
+    folder = output.with_name(output.name + ".partial")
+    store = _PartStore(folder, manifest["format"], manifest["gz"])
+    mpath = folder / MANIFEST
+    if folder.exists():
+        if not folder.is_dir() or any(not _PART_NAME.match(p.name) for p in folder.iterdir()):
+            raise CallmineError(f"{folder} exists and is not a callmine work folder; move it away")
+        if resume and mpath.exists():
+            try:
+                old = json.loads(mpath.read_text(encoding="utf-8"))
+            except ValueError:
+                old = None
+            if old is not None:
+                for key, what in _MANIFEST_LABELS.items():
+                    if old.get(key) != manifest.get(key):
+                        hint = (f"; rerun with --chunk-size {old.get(key)}" if key == "chunksize"
+                                else f"; delete {folder} or run without --resume to start over")
+                        raise CallmineError(f"cannot resume into {output}: {what} since the "
+                                            f"interrupted run ({key}: {old.get(key)!r} then, "
+                                            f"{manifest.get(key)!r} now){hint}")
+                return store, True
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    _atomic_write(mpath, lambda fh: fh.write(json.dumps(manifest, indent=1).encode("utf-8")))
+    return store, False
+
+
+def _finalize(store: _PartStore, n_chunks: int, columns: list[str], output: Path, rejects_out: Path) -> None:
+    """Concatenate the parts into ``output`` and ``rejects_out`` (temporary files, then rename)."""
+    def copy_parts(fh, paths):
+        for p in paths:
+            with open(p, "rb") as src:
+                shutil.copyfileobj(src, fh, 1 << 22)
+
+    header_df = pd.DataFrame(columns=columns)
+    rejects_tmp = output.with_name("." + rejects_out.name + ".final.tmp")
+    output_tmp = output.with_name("." + output.name + ".final.tmp")
+
+    def write_rejects(fh):
+        fh.write(b"row,reason\n")
+        copy_parts(fh, [store.rejects_path(i) for i in range(n_chunks)])
+
+    def write_output(fh):
+        if store.fmt == "parquet":
+            _concat_parquet([store.data_path(i) for i in range(n_chunks)], fh)
+            return
+        if store.fmt in ("csv", "tsv"):
+            if store.gz:
+                with gzip.GzipFile(filename="", fileobj=fh, mode="wb", mtime=0) as gz:
+                    _write_text_table(header_df, gz, store.fmt, True)
+            else:
+                _write_text_table(header_df, fh, store.fmt, True)
+        copy_parts(fh, [store.data_path(i) for i in range(n_chunks)])
+
+    for tmp, writer in ((rejects_tmp, write_rejects), (output_tmp, write_output)):
+        with open(tmp, "wb") as fh:
+            writer(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+    os.replace(rejects_tmp, rejects_out)
+    os.replace(output_tmp, output)
+    shutil.rmtree(store.folder, ignore_errors=True)
+
+
+def _concat_parquet(paths: list[Path], fh) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(p).remove_metadata() for p in paths]
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
+    with pq.ParquetWriter(fh, schema) as writer:
+        for p in paths:
+            table = pq.read_table(p).replace_schema_metadata(None)
+            writer.write_table(table.select(schema.names).cast(schema))
+
+
+# ---------------------------------------------------------------------------
+# Progress
+# ---------------------------------------------------------------------------
+
+def _count_records(path: Path, fmt: str) -> int | None:
+    """Rough number of input records: newlines (fast), or Parquet metadata. None for .gz."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if str(path).lower().endswith(".gz"):
+        return None
+    lines = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            lines += block.count(b"\n")
+    return max(lines - (1 if fmt in ("csv", "tsv") else 0), 0)
+
+
+class _Progress:
+    """A tqdm bar on stderr in rows, with rows/s and ETA (total estimated from newlines)."""
+
+    def __init__(self, path: Path, fmt: str, text_col: str):
+        from tqdm import tqdm
+
+        self.lines = _count_records(path, fmt)
+        self.exact = fmt in ("parquet", "jsonl")
+        self.text_col = text_col
+        self.rows = 0
+        self.line_est = 0
+        self.bar = tqdm(total=self.lines, unit=" rows", unit_scale=True, file=sys.stderr,
+                        desc="classify", dynamic_ncols=True, smoothing=0.1)
+
+    def update(self, n_input: int, rows: pd.DataFrame | None) -> None:
+        self.rows += n_input
+        if self.lines and not self.exact:
+            extra = 0
+            if rows is not None and len(rows):
+                extra = int(rows[self.text_col].astype("string").str.count("\n").sum())
+            self.line_est += n_input + extra
+            if self.line_est:
+                total = max(self.rows, round(self.lines * self.rows / self.line_est))
+                if total != self.bar.total:
+                    self.bar.total = total
+        self.bar.update(n_input)
+
+    def close(self) -> None:
+        if self.bar.total is not None and self.bar.n != self.bar.total:
+            self.bar.total = self.bar.n
+            self.bar.refresh()
+        self.bar.close()
+
+
+# ---------------------------------------------------------------------------
+# The whole job
+# ---------------------------------------------------------------------------
+
+def _after_chunk(idx: int) -> None:
+    """Called in the main process after chunk ``idx`` is finished (a hook for crash tests)."""
+
+
+def rejects_path_for(output: str | os.PathLike) -> Path:
+    """Path of the rejects file written next to ``output``: ``OUTPUT.rejects.csv``."""
+    output = Path(output)
+    return output.with_name(output.name + ".rejects.csv")
+
+
+def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLike, *,
+                  text_col: str = "text", encoding: str | None = None, jobs: int = 1,
+                  chunksize: int = DEFAULT_CHUNKSIZE, resume: bool = False,
+                  scheduler: str | None = None, dedupe: bool = True,
+                  progress: bool | Callable[[dict], None] = False) -> dict:
+    """Classify a call-log file into ``output`` (the job behind ``callmine classify``).
+
+    Writes every readable input row that has text, in input order, with the
+    input columns plus ``request_type`` and ``confidence``; rows that cannot
+    be read or have no text go to ``OUTPUT.rejects.csv`` (``row`` = 0-based
+    input position, ``reason``). The input is streamed in chunks of
+    ``chunksize`` rows; each finished chunk is kept in ``OUTPUT.partial/``
+    until the end, when the parts are joined into a temporary file renamed
+    to ``output`` (so a half-written file never appears under that name).
+
+    Parameters
+    ----------
+    model : path or object
+        Model file written by ``callmine train``, or a fitted model object
+        (anything with ``predict_with_confidence``).
+    input : str or path-like
+        ``.csv``, ``.csv.gz``, ``.tsv``, ``.jsonl`` or ``.parquet`` call log.
+    output : str or path-like
+        ``.csv``, ``.csv.gz``, ``.tsv``, ``.jsonl`` (``.gz``) or ``.parquet``.
+    text_col : str, default="text"
+        Transcript column.
+    encoding : str, optional
+        Force the encoding of a text input; detected when omitted.
+    jobs : int, default=1
+        Worker processes; each loads the model once. Ignored with ``scheduler``.
+    chunksize : int, default=50000
+        Input rows per chunk (memory grows with ``chunksize * (jobs + 1)``).
+    resume : bool, default=False
+        Continue an interrupted run from its last finished chunk. The final
+        output is identical to that of an uninterrupted run. Refused (with
+        :class:`CallmineError`) if the input, the model or the settings
+        changed. Without ``resume`` an earlier work folder is discarded.
+    scheduler : str, optional
+        Address of a Dask scheduler (``tcp://host:8786``): chunks are
+        classified on that cluster (needs ``callmine[dask]``). The input is
+        read and the output written here, so workers need no shared disk.
+    dedupe : bool, default=True
+        Classify each distinct transcript of a chunk once.
+    progress : bool or callable, default=False
+        True shows a progress bar on stderr; a callable is called with the
+        running totals after each chunk.
+
+    Returns
+    -------
+    dict
+        ``rows_read``, ``rows_written``, ``rows_rejected``, ``request_types``
+        (calls per type, most frequent first), ``chunks``, ``chunks_resumed``,
+        ``seconds``, ``rows_per_s``, ``output``, ``rejects``.
+    """
+    from callmine.distributed import Done, chunk_task, runner
+    from callmine.io import detect_encoding, file_format, iter_calls
+
+    t0 = time.perf_counter()
+    jobs = _check_jobs(jobs)
+    chunksize = _check_chunksize(chunksize)
+    input, output = Path(input), Path(output)
+    if not input.is_file():
+        raise DataError(f"{input}: no such file")
+    fmt = file_format(output)
+    in_fmt = file_format(input)
+    if output.resolve() == input.resolve():
+        raise CallmineError(f"output {str(output)!r} is the input file; choose another name")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if in_fmt != "parquet" and encoding is None:
+        encoding = detect_encoding(input)
+    chunks = iter_calls(input, text_col=text_col, encoding=encoding, chunksize=chunksize)
+    first = next(chunks)  # fails early on a missing column, before any file is written
+    manifest = {
+        "callmine": __version__,
+        "input": str(input.resolve()),
+        "input_fingerprint": _file_fingerprint(input),
+        "model": _model_fingerprint(model),
+        "chunksize": chunksize,
+        "text_col": text_col,
+        "encoding": encoding,
+        "format": fmt,
+        "gz": str(output).lower().endswith(".gz"),
+        "dedupe": bool(dedupe),
+    }
+    store, resumed = _open_store(output, manifest, resume)
+
+    bar = _Progress(input, in_fmt, text_col) if progress is True else None
+    totals = {"rows_read": 0, "rows_written": 0, "rows_rejected": 0, "chunks": 0, "chunks_resumed": 0}
+    counts: Counter = Counter()
+    columns: list[str] | None = None
+    try:
+        with runner(model, jobs, scheduler) as run:
+            def submit(item):
+                idx, chunk = item
+                stats = store.done_stats(idx) if resumed else None
+                if stats is not None:
+                    if stats["start"] != chunk.start or stats["n_input"] != chunk.n_input:
+                        raise CallmineError(f"cannot resume into {output}: chunk {idx} of the input differs "
+                                            f"from the interrupted run; delete {store.folder} to start over")
+                    return idx, None, Done(dict(stats, resumed=True))
+                rows = chunk.rows if bar is not None else None
+                if run.remote:
+                    return idx, rows, run.submit_chunk(store, idx, chunk, text_col, dedupe)
+                fut = run.submit(chunk_task, store, idx, chunk.rows, chunk.rejects, chunk.start,
+                                 chunk.n_input, text_col, dedupe)
+                return idx, rows, fut
+
+            items = enumerate(chain([first], chunks))
+            for idx, rows, fut in _bounded(map(submit, items), run.max_in_flight):
+                stats = fut.result()
+                totals["chunks"] += 1
+                totals["chunks_resumed"] += bool(stats.get("resumed"))
+                totals["rows_read"] += stats["n_input"]
+                totals["rows_written"] += stats["written"]
+                totals["rows_rejected"] += stats["rejected"]
+                counts.update(stats["counts"])
+                if columns is None or len(stats["columns"]) > len(columns):
+                    columns = stats["columns"]
+                if bar is not None:
+                    bar.update(stats["n_input"], rows)
+                elif callable(progress):
+                    progress(dict(totals))
+                _after_chunk(idx)
+    finally:
+        if bar is not None:
+            bar.close()
+    rejects_out = rejects_path_for(output)
+    _finalize(store, totals["chunks"], columns or [], output, rejects_out)
+    seconds = time.perf_counter() - t0
+    return {
+        **totals,
+        "request_types": dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(totals["rows_read"] / seconds, 1) if seconds > 0 else None,
+        "jobs": jobs if scheduler is None else None,
+        "scheduler": scheduler,
+        "output": str(output),
+        "rejects": str(rejects_out),
+        "resumed": resumed,
+    }
+
+
+def format_summary(summary: dict) -> str:
+    """Human-readable summary of :func:`classify_file`'s result (for stderr)."""
+    lines = [
+        f"classified {summary['rows_written']:,} of {summary['rows_read']:,} rows in "
+        f"{summary['seconds']:.1f} s ({summary['rows_per_s'] or 0:,.0f} rows/s) -> {summary['output']}",
+        f"  rows read {summary['rows_read']:,}, written {summary['rows_written']:,}, "
+        f"rejected {summary['rows_rejected']:,} (see {summary['rejects']})",
+    ]
+    if summary.get("chunks_resumed"):
+        lines.append(f"  resumed: {summary['chunks_resumed']} of {summary['chunks']} chunks were "
+                     "already done")
+    total = max(summary["rows_written"], 1)
+    lines.append("  calls per type:")
+    for name, n in summary["request_types"].items():
+        lines.append(f"    {name:<32} {n:>10,}  {100 * n / total:5.1f}%")
+    return "\n".join(lines)
