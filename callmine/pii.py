@@ -52,6 +52,9 @@ PLACEHOLDERS = ("<IIN>", "<PHONE>", "<CARD>", "<EMAIL>", "<IBAN>", "<PERSON>")
 
 # --------------------------------------------------------------------------- checks
 
+# flags of the fast path (see _scan)
+_NUM, _NAME, _PATRO = 1, 2, 4
+
 _W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
@@ -137,7 +140,7 @@ _CARD = re.compile(
 
 _IIN = re.compile(r"(?<!\d)(?:\d{6}[ \-]?\d{6}|\d{3}(?P<u>[ \-])\d{3}(?P=u)\d{3}(?P=u)\d{3})(?!\d)")
 _IIN_CONTEXT = re.compile(
-    r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)\w*[^\n\d]{0,20}$", re.I
+    r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)\w*[^\n\d]{0,40}$", re.I
 )
 
 _SEP = r"[ \t\-()]{0,3}"
@@ -172,6 +175,8 @@ _TRIGGER = re.compile(
     rf"(?<![{_L}])(?:(?P<lenient>{_TRIGGERS_LENIENT})|(?P<strict>{_TRIGGERS_STRICT}))(?![{_L}])",
     re.I,
 )
+# the same on lower-cased text, word boundaries checked in Python (much faster)
+_TRIGGER_LOW = re.compile(rf"(?P<lenient>{_TRIGGERS_LENIENT})|(?P<strict>{_TRIGGERS_STRICT})")
 # name + "зовут" ("меня Айгерим зовут"), "мен Айгерім боламын"
 _NAME_BEFORE = re.compile(
     rf"(?<![{_L}])(?:меня|мен)\s+(?P<name>[{_L}]+(?:\s+[{_L}]+)?)\s+(?:зовут|боламын)(?![{_L}])",
@@ -213,7 +218,7 @@ _PERSON = "<PERSON>"
 
 _STRICT_GAP = re.compile(r"[ \t]*,?[ \t]+|[ \t]+")
 # case endings a name does not carry when someone introduces themselves
-_CASE_END = re.compile(r"(?:дан|ден|тан|тен|нан|нен|да|де|та|те|ға|ге|қа|ке|ом|ой|ии|ия)$")
+_CASE_END = re.compile(r"(?:дан|ден|тан|тен|нан|нен|да|де|та|те|ға|ге|қа|ке|ом|ой)$")
 
 
 def _name_span(text: str, start: int, strict: bool) -> tuple[int, int] | None:
@@ -256,21 +261,33 @@ def _name_span(text: str, start: int, strict: bool) -> tuple[int, int] | None:
     return pos, end
 
 
-def _redact_names(text: str) -> str:
+def _redact_names(text: str, flags: int = _NAME | _PATRO) -> str:
     spans = []
-    for m in _TRIGGER.finditer(text):
-        strict = m.group("strict") is not None
-        span = _name_span(text, m.end(), strict)
-        if span is not None:
-            spans.append(span)
-    for m in _NAME_BEFORE.finditer(text):
-        name = m.group("name")
-        first = name.split()[0]
-        if first.lower() not in _NOT_NAME and not (
-            m.group(0).lower().startswith("мен ") and not first[0].isupper()
-        ):
-            spans.append(m.span("name"))
-    if any(c.isupper() for c in text):
+    if flags & _NAME:
+        low = text.lower()
+        if len(low) == len(text):
+            n = len(low)
+            for m in _TRIGGER_LOW.finditer(low):
+                s, e = m.span()
+                if (s and low[s - 1].isalpha()) or (e < n and low[e].isalpha()):
+                    continue
+                span = _name_span(text, e, m.group("strict") is not None)
+                if span is not None:
+                    spans.append(span)
+        else:  # case folding changed the length: match case-insensitively instead
+            for m in _TRIGGER.finditer(text):
+                span = _name_span(text, m.end(), m.group("strict") is not None)
+                if span is not None:
+                    spans.append(span)
+        if "зовут" in low or "боламын" in low:
+            for m in _NAME_BEFORE.finditer(text):
+                name = m.group("name")
+                first = name.split()[0]
+                if first.lower() not in _NOT_NAME and not (
+                    m.group(0).lower().startswith("мен ") and not first[0].isupper()
+                ):
+                    spans.append(m.span("name"))
+    if flags & _PATRO:
         for m in _FULL_NAME.finditer(text):
             spans.append(m.span())
     if not spans:
@@ -288,6 +305,58 @@ def _redact_names(text: str) -> str:
         last = e
     out.append(text[last:])
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- fast path
+# Each distinct lower-cased whitespace-separated chunk is classified once: can it
+# be part of a number/e-mail/IBAN (_NUM), a self-introduction (_NAME) or a
+# patronymic (_PATRO)? A text none of whose chunks is flagged is returned as is.
+
+_TRIGGER_WORDS = frozenset(
+    """меня зовут мое моё моя имя фамилия фио ф.и.о ф.и.о. отчество менің атым есімім аты-жөнім
+    аты тегім my name name's surname call говорит беспокоит связи this i i'm speaking you're
+    оператор специалист консультант маман agent мен боламын""".split()
+)
+_SAFE_NUMBER = re.compile(r"(?:1414|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$")
+_PATRO_END = re.compile(_PATRONYMIC + "$")
+_STRIP = ",.!?;»\")…"
+_SEEN: set[str] = set()
+_NUM_CHUNKS: set[str] = set()
+_NAME_CHUNKS: set[str] = set()
+_PATRO_CHUNKS: set[str] = set()
+_SEEN_LIMIT = 500_000
+
+
+def _classify(chunk: str) -> None:
+    if "@" in chunk or (_DIGIT.search(chunk) is not None and not _SAFE_NUMBER.match(chunk.strip(_STRIP + "(«"))):
+        _NUM_CHUNKS.add(chunk)
+    w = chunk.rstrip(_STRIP)
+    if w in _TRIGGER_WORDS:
+        _NAME_CHUNKS.add(chunk)
+    if _PATRO_END.search(w) is not None:
+        _PATRO_CHUNKS.add(chunk)
+
+
+def _scan(low: str) -> int:
+    """Flags of the lower-cased text ``low``: which redaction passes can match."""
+    chunks = set(low.split())
+    if not _SEEN.issuperset(chunks):
+        if len(_SEEN) > _SEEN_LIMIT:
+            _SEEN.clear()
+            _NUM_CHUNKS.clear()
+            _NAME_CHUNKS.clear()
+            _PATRO_CHUNKS.clear()
+        for c in chunks.difference(_SEEN):
+            _classify(c)
+        _SEEN.update(chunks)
+    f = 0
+    if not _NUM_CHUNKS.isdisjoint(chunks):
+        f |= _NUM
+    if not _NAME_CHUNKS.isdisjoint(chunks):
+        f |= _NAME
+    if not _PATRO_CHUNKS.isdisjoint(chunks):
+        f |= _PATRO
+    return f
 
 
 # --------------------------------------------------------------------------- replacers
@@ -315,7 +384,7 @@ def _sub_iin(m: re.Match) -> str:
     digits = s.replace(" ", "").replace("-", "")
     if iin_is_valid(digits):
         return "<IIN>"
-    if _IIN_CONTEXT.search(m.string, max(0, m.start() - 60), m.start()):
+    if _IIN_CONTEXT.search(m.string, max(0, m.start() - 100), m.start()):
         return "<IIN>"
     return s
 
@@ -346,24 +415,34 @@ def redact(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"redact expects a str, got {type(text).__name__}")
+    flags = _scan(text.lower())
+    if not flags:
+        return text
+    if flags & _NUM:
+        text = _redact_numbers(text)
+    if flags & (_NAME | _PATRO):
+        text = _redact_names(text, flags)
+    return text
+
+
+def _redact_numbers(text: str) -> str:
     if "@" in text:
         text = _EMAIL.sub("<EMAIL>", text)
-    if _DIGIT.search(text) is not None:
-        if "kz" in text or "KZ" in text or "Kz" in text or "kZ" in text:
-            text = _IBAN.sub(_sub_iban, text)
-        if _LONG_NUMBER.search(text) is not None:
-            text = _CARD.sub(_sub_card, text)
-            text = _IIN.sub(_sub_iin, text)
-            text = _PHONE.sub("<PHONE>", text)
+    if "kz" in text or "KZ" in text or "Kz" in text or "kZ" in text:
+        text = _IBAN.sub(_sub_iban, text)
+    if _LONG_NUMBER.search(text) is not None:
+        text = _CARD.sub(_sub_card, text)
+        text = _IIN.sub(_sub_iin, text)
+        text = _PHONE.sub("<PHONE>", text)
         text = _IIN_GLUED_CONTEXT.sub(_sub_iin_glued, text)
-    return _redact_names(text)
+    return text
 
 
 # An IIN-like number glued to letters on both sides is already handled by
 # (?<!\d)/(?!\d); this extra pass catches 12-digit numbers broken by one stray
 # space elsewhere than the middle when the context names them an IIN.
 _IIN_GLUED_CONTEXT = re.compile(
-    r"(?P<ctx>(?:иин|жсн|бин|бсн|iin|bin)\w*[^\n\d]{0,20})(?P<num>(?<!\d)\d(?:[ \-]?\d){11}(?![ \-]?\d))",
+    r"(?P<ctx>(?:иин|жсн|бин|бсн|iin|bin)\w*[^\n\d]{0,40})(?P<num>(?<!\d)\d(?:[ \-]?\d){11}(?![ \-]?\d))",
     re.I,
 )
 

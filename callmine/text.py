@@ -201,6 +201,11 @@ def _snowball(lang: str) -> SnowballStemmer:
     return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
 
 
+@lru_cache(maxsize=300_000)
+def _stem_snowball(word: str, lang: str) -> str:
+    return _snowball(lang).stem(word)
+
+
 def _word_language(word: str) -> str:
     """Stemmer language of one lower-case word: 'kk', 'ru' or 'en'."""
     if _HAS_LAT.search(word) is not None:
@@ -220,7 +225,7 @@ def stem(word: str, lang: str | None = None) -> str:
     if lang == "kk":
         return stem_kk(word)
     if lang in ("ru", "en"):
-        return _snowball(lang).stem(word)
+        return _stem_snowball(word, lang)
     raise CallmineError(f"stem: lang must be 'ru', 'kk', 'en' or None, got {lang!r}")
 
 
@@ -326,27 +331,67 @@ _CUSTOMER_ROLES = (
     "client",
     "user",
 )
-_UNKNOWN_ROLES = (r"спикер\s*\d+", r"speaker\s*\d+", r"говорящий\s*\d+")
+_NUMBERED_ROLES = frozenset({"спикер", "speaker", "говорящий", "участник", "participant"})
 _ROLE_OF = {r: "operator" for r in _OPERATOR_ROLES} | {r: "customer" for r in _CUSTOMER_ROLES}
-_ROLE_ALT = "|".join(
-    sorted((re.escape(r).replace(r"\ ", r"\s+") for r in _ROLE_OF), key=len, reverse=True)
-    + list(_UNKNOWN_ROLES)
-)
-_TURN = re.compile(
-    rf"(?:^|(?<=[\s.!?;,)\]»\"]))[\[(]?(?P<role>{_ROLE_ALT})[\])]?\s*:"
-    r"|^[ \t]*(?P<short>[окаacо]|оп)[ \t]*:",
-    re.I | re.M,
-)
-_SHORT_ROLE = {"о": "operator", "o": "operator", "оп": "operator", "а": "customer", "a": "customer",
+# one-letter markers count only at the start of a line ("О:", "К:", "А:")
+_SHORT_ROLE = {"о": "operator", "o": "operator", "а": "customer", "a": "customer",
                "к": "customer", "c": "customer"}
+_SPACE = " \t"
 
 
-def _role(m: re.Match) -> str:
-    short = m.group("short")
-    if short is not None:
-        return _SHORT_ROLE.get(short.lower(), "unknown")
-    r = re.sub(r"\s+", " ", m.group("role").lower())
-    return _ROLE_OF.get(r, "unknown")
+def _word_before(text: str, j: int) -> int:
+    """Start of the run of letters/digits that ends at ``j``."""
+    k = j
+    while k and text[k - 1].isalnum():
+        k -= 1
+    return k
+
+
+def _marker_at(text: str, i: int) -> tuple[str, int] | None:
+    """If the colon at ``i`` ends a turn marker, return (role, marker start)."""
+    j = i
+    while j and text[j - 1] in _SPACE:
+        j -= 1
+    if j and text[j - 1] in "])":
+        j -= 1
+    k = _word_before(text, j)
+    if k == j:
+        return None
+    w = text[k:j].lower()
+    role = _ROLE_OF.get(w)
+    start = k
+    if role is None:
+        k2 = k
+        while k2 and text[k2 - 1] in _SPACE:
+            k2 -= 1
+        k3 = _word_before(text, k2) if k2 < k else k2
+        w2 = text[k3:k2].lower()
+        if w2 and w.isdigit() and w2 in _NUMBERED_ROLES:
+            role, start = "unknown", k3
+        elif w2 and f"{w2} {w}" in _ROLE_OF:
+            role, start = _ROLE_OF[f"{w2} {w}"], k3
+        elif w in _SHORT_ROLE:
+            line_start = text.rfind("\n", 0, k) + 1
+            if text[line_start:k].strip(_SPACE + "[("):
+                return None
+            role = _SHORT_ROLE[w]
+        else:
+            return None
+    if start and text[start - 1] in "[(":
+        start -= 1
+    return role, start
+
+
+def _markers(text: str) -> list[tuple[str, int, int]]:
+    """All turn markers as (role, start, end) with ``end`` just after the colon."""
+    found = []
+    i = text.find(":")
+    while i != -1:
+        m = _marker_at(text, i)
+        if m is not None:
+            found.append((m[0], m[1], i + 1))
+        i = text.find(":", i + 1)
+    return found
 
 
 def split_turns(text: str) -> list[tuple[str, str]]:
@@ -368,12 +413,12 @@ def split_turns(text: str) -> list[tuple[str, str]]:
     turns = []
     pos = 0
     role = "unknown"
-    for m in _TURN.finditer(text):
-        utt = text[pos : m.start()].strip()
+    for r, start, end in _markers(text):
+        utt = text[pos:start].strip()
         if utt:
             turns.append((role, utt))
-        role = _role(m)
-        pos = m.end()
+        role = r
+        pos = end
     utt = text[pos:].strip()
     if utt:
         turns.append((role, utt))
@@ -401,6 +446,13 @@ def customer_side(text: str) -> str:
     if "operator" in roles:
         return " ".join(u for r, u in turns if r != "operator")
     return text
+
+
+def _strip_markers(text: str) -> str:
+    """Return all utterances without their turn markers."""
+    if ":" not in text or not _markers(text):
+        return text
+    return " ".join(u for _, u in split_turns(text))
 
 
 # --------------------------------------------------------------------------- per-token step
@@ -455,12 +507,23 @@ def _process_token(tok: str, do_stem: bool, drop_stop: bool, min_len: int) -> st
     return t
 
 
-# One cache per option set: token -> output token (None = dropped).
-_CACHES: dict[tuple, dict[str, str | None]] = {}
-_CACHE_LIMIT = 1_000_000
+def _process_chunk(chunk: str, do_stem: bool, drop_stop: bool, min_len: int) -> str:
+    """Output tokens (space-joined, maybe "") of one lower-case whitespace chunk."""
+    out = []
+    for tok in _TOKENIZER.tokenize(chunk):
+        t = _process_token(tok, do_stem, drop_stop, min_len)
+        if t:
+            out.append(t)
+    return " ".join(out)
 
 
-def _cache_for(do_stem: bool, drop_stop: bool, min_len: int) -> dict[str, str | None]:
+# One cache per option set: lower-cased whitespace-separated chunk ("справку,")
+# -> its output tokens joined by spaces ("справк"; "" when all are dropped).
+_CACHES: dict[tuple, dict[str, str]] = {}
+_CACHE_LIMIT = 500_000
+
+
+def _cache_for(do_stem: bool, drop_stop: bool, min_len: int) -> dict[str, str]:
     key = (do_stem, drop_stop, min_len)
     cache = _CACHES.get(key)
     if cache is None or len(cache) > _CACHE_LIMIT:
@@ -468,12 +531,20 @@ def _cache_for(do_stem: bool, drop_stop: bool, min_len: int) -> dict[str, str | 
     return cache
 
 
+def _normalized(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int) -> str:
+    """Normalised token string of ``text`` (already redacted / speaker-filtered)."""
+    low = text.lower()
+    if "://" in low or "www." in low:
+        low = _URL.sub(_url_domain, low)
+    chunks = low.split()
+    for c in chunks:
+        if c not in cache:
+            cache[c] = _process_chunk(c, do_stem, drop_stop, min_len)
+    return " ".join(filter(None, map(cache.__getitem__, chunks)))
+
+
 def _tokens(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int) -> list[str]:
-    toks = tokenize(text)
-    for t in toks:
-        if t not in cache:
-            cache[t] = _process_token(t, do_stem, drop_stop, min_len)
-    return [x for x in map(cache.__getitem__, toks) if x is not None]
+    return _normalized(text, cache, do_stem, drop_stop, min_len).split()
 
 
 def _check_speaker(speaker) -> None:
@@ -525,8 +596,7 @@ def analyze(
         text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
     if redact:
         text = pii.redact(text)
-    if speaker == "customer":
-        text = customer_side(text)
+    text = customer_side(text) if speaker == "customer" else _strip_markers(text)
     return _tokens(text, _cache_for(stem, stop_words, min_token_len), stem, stop_words, min_token_len)
 
 
@@ -702,10 +772,17 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
             raise CallmineError(
                 "TextNormalizer expects a list of texts, got one str; wrap it in a list"
             )
+        return [d.split() for d in self._normalize_all(X)]
+
+    def _normalize_all(self, X) -> list[str]:
+        if isinstance(X, str):
+            raise CallmineError(
+                "TextNormalizer expects a list of texts, got one str; wrap it in a list"
+            )
         do_stem, drop, ml = bool(self.stem), bool(self.stop_words), self.min_token_len
         cache = _cache_for(do_stem, drop, ml)
         do_redact = bool(self.redact)
-        customer = self.speaker == "customer"
+        side = customer_side if self.speaker == "customer" else _strip_markers
         redact = pii.redact
         out = []
         for text in X:
@@ -716,9 +793,9 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
                     text = str(text)
             if do_redact:
                 text = redact(text)
-            if customer:
-                text = customer_side(text)
-            out.append(_tokens(text, cache, do_stem, drop, ml))
+            if ":" in text:
+                text = side(text)
+            out.append(_normalized(text, cache, do_stem, drop, ml))
         return out
 
     def fit(self, X, y=None) -> "TextNormalizer":
@@ -737,23 +814,22 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         self._validate()
         if self.remove_boilerplate:
             check_is_fitted(self, "boilerplate_")
-        docs = self._analyze_all(X)
         bp = getattr(self, "boilerplate_", None) if self.remove_boilerplate else None
         if bp is not None:
-            return [" ".join(bp.remove(d)) for d in docs]
-        return [" ".join(d) for d in docs]
+            return [" ".join(bp.remove(d)) for d in self._analyze_all(X)]
+        return self._normalize_all(X)
 
     def fit_transform(self, X, y=None, **fit_params) -> list[str]:
         """Fit and transform in one pass over ``X``."""
         self._validate()
-        docs = self._analyze_all(X)
         if self.remove_boilerplate:
+            docs = self._analyze_all(X)
             self.boilerplate_ = BoilerplateRemover(
                 min_df=self.boilerplate_min_df, ngram=self.boilerplate_ngram
             ).fit(docs)
             return [" ".join(self.boilerplate_.remove(d)) for d in docs]
         self.boilerplate_ = None
-        return [" ".join(d) for d in docs]
+        return self._normalize_all(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
