@@ -7,7 +7,7 @@ ground truth) and, when available, ``confidence``, ``duration_s``,
 :func:`analyze_automation` turns it into one row per request type with
 
 * statistics: ``calls``, ``share``, ``cumulative_share`` (Pareto order, by
-  volume), ``calls_per_day``, ``mean_handle_s``, ``operator_hours_per_year``,
+  volume), ``cumulative_share_ranked`` (in the table's order), ``calls_per_day``, ``mean_handle_s``, ``operator_hours_per_year``,
   ``channel_mix``, ``trend_pct_per_month``, ``similarity`` (mean pairwise
   cosine similarity of the type's calls), ``mean_confidence``,
   ``repeat_rate``;
@@ -53,7 +53,7 @@ MODES = ("self-service", "proactive", "eliminate", "operator")
 #: Share of a type's calls assumed to disappear once it is automated in that mode.
 DEFAULT_DEFLECTION = {"self-service": 0.5, "proactive": 0.6, "eliminate": 0.8, "operator": 0.0}
 #: Weights of the automation-score components (renormalised over those available).
-DEFAULT_WEIGHTS = {"volume": 0.4, "homogeneity": 0.35, "simplicity": 0.15, "repeat": 0.1}
+DEFAULT_WEIGHTS = {"volume": 0.5, "homogeneity": 0.3, "simplicity": 0.1, "repeat": 0.1}
 CALLER_COLUMNS = ("caller_id", "customer_id", "client_id", "caller_hash", "phone_hash", "caller")
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicons"
 _TIE_ORDER = ("eliminate", "proactive", "self-service")
