@@ -267,21 +267,13 @@ def build_report(calls, out_dir, *, model=None, label_col: str | None = None,
 
 
 def classify_texts(model, texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """Labels and confidences from a model object or model file."""
-    if isinstance(model, (str, os.PathLike)):
-        path = Path(model)
-        if not path.is_file():
-            raise CallmineError(f"model file {str(path)!r} does not exist")
-        from callmine.persist import load_model
-        model = load_model(path)
-    if not hasattr(model, "predict_with_confidence"):
-        raise CallmineError(f"model must have predict_with_confidence(texts); got {type(model).__name__}")
-    labels, conf = model.predict_with_confidence(texts)
-    labels = [str(x) for x in labels]
-    conf = np.clip(np.asarray(conf, dtype=float), 0, 1)
-    if len(labels) != len(texts) or conf.shape != (len(texts),):
-        raise CallmineError(f"model returned {len(labels)} labels for {len(texts)} texts")
-    return labels, conf
+    """Labels and confidences (0..1) from a model object or model file (each distinct text once)."""
+    from callmine import batch
+
+    if isinstance(model, (str, os.PathLike)) and not Path(model).is_file():
+        raise CallmineError(f"model file {str(model)!r} does not exist")
+    labels, conf = batch.predict_texts(batch.load(model), texts)
+    return [str(x) for x in labels], np.clip(np.asarray(conf, dtype=float), 0, 1)
 
 
 def discover_types(texts: list[str], *, k="auto", random_state: int = 0) -> list[str]:
