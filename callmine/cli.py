@@ -78,7 +78,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
     summary = classify_file(args.model_file, args.input_file, args.output, text_col=args.text_col,
                             encoding=args.encoding, jobs=args.jobs, chunksize=args.chunk_size,
-                            resume=args.resume, scheduler=args.scheduler,
+                            resume=args.resume, scheduler=args.scheduler, dedupe=not args.no_dedupe,
                             progress=not args.quiet and sys.stderr.isatty())
     if not args.quiet:
         print(format_summary(summary), file=sys.stderr)
@@ -201,7 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows per chunk (default: 50000)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on the Dask cluster at ADDRESS (needs callmine[dask])")
+                   help="run on the Dask cluster at ADDRESS (needs callmine[dask]); "
+                        "input and output stay on this machine")
+    p.add_argument("--no-dedupe", action="store_true",
+                   help="classify every row, even a transcript repeated in the same chunk "
+                        "(default: each distinct transcript once)")
     _add_quiet(p)
 
     # discover

@@ -1,0 +1,314 @@
+"""Benchmark ``callmine classify``: throughput and peak memory, against plain baselines.
+
+Prints ONE JSON object to stdout (progress notes go to stderr).
+
+Part 1, national scale: generates ``--n`` synthetic hotline transcripts with
+``callmine.synth`` (default 1,000,000), trains a ``fast`` model with
+``callmine train`` on separately generated calls, then measures, each in its
+own process (whole process: start-up, model load, reading, classifying,
+writing):
+
+* ``callmine classify --jobs 1`` and ``--jobs 2``;
+* the plain baseline: ``pandas.read_csv`` of the whole file, the same model's
+  ``predict``, ``to_csv``;
+* ``--jobs 2`` again on a tenth of the file, to show that memory stays flat.
+
+Peak memory is the largest sum of resident memory over the process and all
+its descendants (workers included), sampled every 50 ms from /proc, and the
+largest single process (``getrusage(RUSAGE_CHILDREN)`` of a wrapper).
+
+Part 2, BANKING77 (``../shared/data/banking77``, skipped when absent): the
+3,080 test requests repeated to ``--banking-rows`` rows (default 200,000);
+``callmine classify --jobs 1`` with a ``fast`` model trained on the train
+set, whole process, with and without de-duplication of repeated texts, next
+to fastText (``fasttext-numpy2``) trained on the same train set (fixed seed,
+one thread) and predicting the same rows in the same run.
+
+Usage::
+
+    python scripts/bench_batch.py                       # 1,000,000 calls (~15 min on 2 cores)
+    python scripts/bench_batch.py --n 100000 --banking-rows 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+PY = sys.executable
+TARGET_CALLS_PER_YEAR = 5_100_000
+
+
+def log(msg: str) -> None:
+    print(f"[bench_batch] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Measuring a command: wall time, peak memory of its process tree
+# ---------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                out.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss_kb(root: int) -> int:
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += _rss_kb(pid)
+        todo.extend(_children(pid))
+    return total
+
+
+_WRAPPER = (
+    "import json, resource, subprocess, sys\n"
+    "rc = subprocess.call(sys.argv[1:])\n"
+    "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': rc, 'maxrss_kb': ru.ru_maxrss}), file=sys.stderr)\n"
+)
+
+
+def measure(cmd: list[str], label: str) -> dict:
+    """Run ``cmd`` in a wrapper process; return seconds and peak memory."""
+    log(f"{label}: {' '.join(cmd)}")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([PY, "-c", _WRAPPER, *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    peak = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid) - _rss_kb(proc.pid))  # minus the wrapper
+            stop.wait(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    stop.set()
+    th.join()
+    last = err.strip().splitlines()[-1] if err.strip() else "{}"
+    try:
+        info = json.loads(last)
+    except ValueError:
+        info = {"rc": proc.returncode, "maxrss_kb": 0}
+    if info.get("rc") != 0:
+        sys.stderr.write(err)
+        raise SystemExit(f"{label} failed with exit status {info.get('rc')}")
+    return {"seconds": round(seconds, 2), "peak_rss_tree_mb": round(peak[0] / 1024, 1),
+            "max_rss_single_process_mb": round(info["maxrss_kb"] / 1024, 1)}
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_BASELINE = """
+import sys, pandas as pd
+from callmine.persist import load_model
+model_path, src, out, text_col = sys.argv[1:5]
+model = load_model(model_path)
+df = pd.read_csv(src)
+df["request_type"] = model.predict(df[text_col].fillna("").astype(str).tolist())
+df.to_csv(out, index=False)
+"""
+
+
+def classify_cmd(model: Path, src: Path, out: Path, jobs: int, extra=()) -> list[str]:
+    return [PY, "-m", "callmine", "classify", str(model), str(src), "-o", str(out),
+            "--jobs", str(jobs), "--quiet", *extra]
+
+
+# ---------------------------------------------------------------------------
+# Part 1: synthetic national-scale file
+# ---------------------------------------------------------------------------
+
+def national(n: int, work: Path, chunksize: int, train_n: int) -> dict:
+    from callmine.synth import generate_calls, write_calls
+
+    src = work / "calls.csv"
+    t0 = time.perf_counter()
+    write_calls(src, n, seed=1)
+    log(f"generated {n:,} calls ({src.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
+    small = work / "calls_tenth.csv"
+    # The first tenth of the rows, same header.
+    head = pd.read_csv(src, nrows=max(n // 10, 1), dtype=str, keep_default_na=False)
+    head.to_csv(small, index=False)
+    train = work / "train.csv"
+    generate_calls(train_n, seed=2, start="2020-01-01").to_csv(train, index=False)
+    model = work / "model.joblib"
+    t0 = time.perf_counter()
+    subprocess.run([PY, "-m", "callmine", "train", str(train), "--label-col", "request_type",
+                    "-o", str(model), "--profile", "fast", "-q"], check=True)
+    log(f"trained the fast model on {train_n:,} calls in {time.perf_counter() - t0:.0f} s")
+    extra = ["--chunk-size", str(chunksize)]
+
+    runs = {
+        "baseline_pandas": measure([PY, "-c", _BASELINE, str(model), str(src), str(work / "base.csv"), "text"],
+                                   "plain baseline"),
+        "jobs1": measure(classify_cmd(model, src, work / "out1.csv", 1, extra), "--jobs 1"),
+        "jobs2": measure(classify_cmd(model, src, work / "out2.csv", 2, extra), "--jobs 2"),
+        "jobs2_tenth": measure(classify_cmd(model, small, work / "out2_tenth.csv", 2, extra),
+                               "--jobs 2 on a tenth"),
+    }
+    for name, r in runs.items():
+        rows = max(n // 10, 1) if name.endswith("tenth") else n
+        r["rows"] = rows
+        r["calls_per_s"] = round(rows / r["seconds"], 1)
+    out1 = pd.read_csv(work / "out1.csv", usecols=["request_type"])["request_type"]
+    base = pd.read_csv(work / "base.csv", usecols=["request_type", "text"])
+    truth = pd.read_csv(src, usecols=["request_type"])["request_type"]
+    base_rate = runs["baseline_pandas"]["calls_per_s"]
+    j2 = runs["jobs2"]
+    minutes = TARGET_CALLS_PER_YEAR / j2["calls_per_s"] / 60
+    return {
+        "n_calls": n,
+        "input_mb": round(src.stat().st_size / 1e6, 1),
+        "distinct_text_share": round(float(base["text"].nunique() / len(base)), 4),
+        "chunk_size": chunksize,
+        "model_train_calls": train_n,
+        "runs": runs,
+        "speedup_jobs1_vs_baseline": round(runs["jobs1"]["calls_per_s"] / base_rate, 2),
+        "speedup_jobs2_vs_baseline": round(j2["calls_per_s"] / base_rate, 2),
+        "jobs1_jobs2_outputs_identical": sha256(work / "out1.csv") == sha256(work / "out2.csv"),
+        "labels_agree_with_baseline": round(float((out1.to_numpy() == base["request_type"].to_numpy()).mean()), 6),
+        "accuracy_vs_synthetic_truth": round(float((out1.to_numpy() == truth.to_numpy()).mean()), 4),
+        "minutes_for_5_1_million_calls_jobs2": round(minutes, 1),
+        "targets": {
+            "jobs2_at_least_2_5x_baseline": j2["calls_per_s"] >= 2.5 * base_rate,
+            "peak_memory_under_1_5_gb": max(runs["jobs1"]["peak_rss_tree_mb"], j2["peak_rss_tree_mb"]) < 1536,
+            "year_5_1m_under_15_min": minutes < 15,
+        },
+    }
+
+
+# ---------------------------------------------------------------------------
+# Part 2: BANKING77 against fastText
+# ---------------------------------------------------------------------------
+
+_FASTTEXT_PARAMS = dict(lr=0.5, epoch=50, wordNgrams=2, dim=100, minn=0, maxn=0, loss="softmax",
+                        thread=1, seed=0, verbose=0)
+
+
+def _ft_line(text: str) -> str:
+    return " ".join(str(text).lower().replace("\n", " ").split())
+
+
+def banking(rows: int, work: Path) -> dict:
+    b77 = SHARED / "banking77"
+    if not (b77 / "train.csv").is_file():
+        return {"skipped": f"needs {b77} (absent)"}
+    train = pd.read_csv(b77 / "train.csv")
+    test = pd.read_csv(b77 / "test.csv")
+    reps = -(-rows // len(test))
+    big = pd.concat([test] * reps, ignore_index=True).iloc[:rows]
+    src = work / "b77_test_x.csv"
+    big.to_csv(src, index=False)
+    model = work / "b77.joblib"
+    t0 = time.perf_counter()
+    subprocess.run([PY, "-m", "callmine", "train", str(b77 / "train.csv"), "--label-col", "category",
+                    "-o", str(model), "--profile", "fast", "-q"], check=True)
+    train_s = time.perf_counter() - t0
+    out = {"rows": rows, "distinct_texts": int(test["text"].nunique()), "callmine_train_seconds": round(train_s, 1)}
+    for name, extra in (("callmine_jobs1", []), ("callmine_jobs1_no_dedupe", ["--no-dedupe"])):
+        dst = work / f"{name}.csv"
+        r = measure(classify_cmd(model, src, dst, 1, extra), name)
+        pred = pd.read_csv(dst, usecols=["request_type"])["request_type"].to_numpy()
+        r["rows_per_s"] = round(rows / r["seconds"], 1)
+        r["accuracy"] = round(float((pred == big["category"].to_numpy()).mean()), 4)
+        out[name] = r
+
+    import fasttext
+
+    ft_train = work / "ft_train.txt"
+    ft_train.write_text("".join(f"__label__{c} {_ft_line(t)}\n" for t, c in zip(train["text"], train["category"])),
+                        encoding="utf-8")
+    t0 = time.perf_counter()
+    ft = fasttext.train_supervised(input=str(ft_train), **_FASTTEXT_PARAMS)
+    ft_train_s = time.perf_counter() - t0
+    texts = [_ft_line(t) for t in big["text"]]
+    t0 = time.perf_counter()
+    labels, _ = ft.predict(texts, k=1)
+    ft_s = time.perf_counter() - t0
+    ft_pred = np.array([lab[0][len("__label__"):] for lab in labels], dtype=object)
+    out["fasttext"] = {
+        "params": _FASTTEXT_PARAMS,
+        "train_seconds": round(ft_train_s, 1),
+        "predict_seconds": round(ft_s, 2),
+        "rows_per_s": round(rows / ft_s, 1),
+        "rows_per_s_note": "predict() on an in-memory list only (no process start, reading or writing)",
+        "accuracy": round(float((ft_pred == big["category"].to_numpy()).mean()), 4),
+    }
+    half = out["fasttext"]["rows_per_s"] / 2
+    cm = out["callmine_jobs1"]
+    out["targets"] = {
+        "callmine_at_least_half_fasttext_rows_per_s": cm["rows_per_s"] >= half,
+        "callmine_no_dedupe_at_least_half_fasttext_rows_per_s": out["callmine_jobs1_no_dedupe"]["rows_per_s"] >= half,
+        "callmine_accuracy_at_least_91_5": cm["accuracy"] >= 0.915,
+    }
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=1_000_000, help="synthetic calls to classify (default 1,000,000)")
+    ap.add_argument("--chunk-size", type=int, default=50_000)
+    ap.add_argument("--train-n", type=int, default=20_000, help="synthetic calls to train the model on")
+    ap.add_argument("--banking-rows", type=int, default=200_000)
+    ap.add_argument("--skip-national", action="store_true")
+    ap.add_argument("--skip-banking", action="store_true")
+    ap.add_argument("--workdir", default=None, help="keep files here (default: a temporary folder)")
+    args = ap.parse_args(argv)
+    result = {"benchmark": "bench_batch", "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
+        work = Path(args.workdir) if args.workdir else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        if not args.skip_national:
+            result["national"] = national(args.n, work, args.chunk_size, args.train_n)
+        if not args.skip_banking:
+            result["banking77"] = banking(args.banking_rows, work)
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
