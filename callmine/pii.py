@@ -138,9 +138,12 @@ _CARD = re.compile(
     r")(?!\d)"
 )
 
-_IIN = re.compile(r"(?<!\d)(?:\d{6}[ \-]?\d{6}|\d{3}(?P<u>[ \-])\d{3}(?P=u)\d{3}(?P=u)\d{3})(?!\d)")
+# a run of digit groups separated by single spaces or dashes; 12-digit windows
+# of it (on group boundaries) are IIN/BIN candidates
+_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[ \-]\d+)*(?!\d)")
+_GROUP_SPLIT = re.compile(r"[ \-]")
 _IIN_CONTEXT = re.compile(
-    r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)\w*[^\n\d]{0,40}$", re.I
+    r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)[^\W\d]*(?P<gap>[^\n\d<>]{0,40})$", re.I
 )
 
 _SEP = r"[ \t\-()]{0,3}"
@@ -162,13 +165,13 @@ _GAP = re.compile(r"(?:[\s,:;—–\-]+|\s*(?:э+|ээ+|эм+|мм+|ну|uh|um|e
 _TRIGGERS_LENIENT = (
     r"меня\s+зовут|зовут\s+меня|мо[её]\s+имя|имя\s+мо[её]|моя\s+фамилия|фамилия\s+моя"
     r"|мо[её]\s+фио|мо[её]\s+отчество|фамилия\s+имя\s+отчество|ф\.?\s?и\.?\s?о\.?"
-    r"|менің\s+атым|атым|есімім|менің\s+есімім|аты-жөнім|аты\s+жөнім|тегім"
-    r"|my\s+name\s+is|my\s+name's|name\s+is|my\s+surname\s+is|my\s+full\s+name\s+is|call\s+me"
+    r"|с\s+вами\s+говорит|менің\s+атым|атым|есімім|менің\s+есімім|аты-жөнім|аты\s+жөнім|тегім"
+    r"|my\s+name\s+is|my\s+name's|name\s+is|my\s+surname\s+is|my\s+full\s+name\s+is"
 )
 # triggers after which the next word must be capitalised to count as a name
 _TRIGGERS_STRICT = (
-    r"с\s+вами\s+говорит|вас\s+беспокоит|беспокоит|на\s+связи|на\s+имя|оператор|специалист"
-    r"|консультант|маман|this\s+is|i\s+am|i'm|speaking\s+with|you're\s+speaking\s+to|agent"
+    r"вас\s+беспокоит|беспокоит|на\s+связи|на\s+имя|оператор|специалист"
+    r"|консультант|маман|this\s+is|call\s+me|i\s+am|i'm|speaking\s+with|you're\s+speaking\s+to|agent"
     r"|мен"
 )
 _TRIGGER = re.compile(
@@ -256,7 +259,13 @@ def _name_span(text: str, start: int, strict: bool) -> tuple[int, int] | None:
         if nlw in _NOT_NAME:
             break
         if not ((first_cap and nw[0].isupper()) or _SURNAME_LIKE.search(nlw)):
-            break
+            # "жумабаева ерлан ивановна": a first name is followed by a patronymic
+            sp2 = nxt.end()
+            while sp2 < n and text[sp2] == " ":
+                sp2 += 1
+            third = _NAME_WORD.match(text, sp2) if sp2 > nxt.end() else None
+            if third is None or _PATRO_END.search(third.group().lower()) is None:
+                break
         end = nxt.end()
     return pos, end
 
@@ -379,14 +388,62 @@ def _sub_card(m: re.Match) -> str:
     return s
 
 
+# words naming another kind of number: an IIN mentioned before them is not this one's context
+_OTHER_NUMBER = re.compile(
+    r"номер|заявк|обращен|телефон|карт|сч[её]т|индекс|сумм|нөмір|өтініш|шот|reference|request|number|phone",
+    re.I,
+)
+_IIN_AFTER = re.compile(r"[^\n\d<>,.;:!?]{0,20}(?<![^\W\d_])(?:иин|жсн|бин|бсн|iin|bin)", re.I)
+
+
+def _iin_context(text: str, start: int, end: int) -> bool:
+    """Do the words around text[start:end] call it an IIN/BIN?"""
+    ctx = _IIN_CONTEXT.search(text, max(0, start - 100), start)
+    if ctx is not None and _OTHER_NUMBER.search(ctx.group("gap")) is None:
+        return True
+    return _IIN_AFTER.match(text, end, end + 40) is not None
+
+
 def _sub_iin(m: re.Match) -> str:
     s = m.group()
-    digits = s.replace(" ", "").replace("-", "")
-    if iin_is_valid(digits):
-        return "<IIN>"
-    if _IIN_CONTEXT.search(m.string, max(0, m.start() - 100), m.start()):
-        return "<IIN>"
-    return s
+    if len(s) < 12:
+        return s
+    text = m.string
+    base = m.start()
+    if len(s) == 12:  # the common case: 12 digits in one piece
+        if iin_is_valid(s) or _iin_context(text, base, m.end()):
+            return "<IIN>"
+        return s
+    # groups with their offsets inside s
+    groups = []
+    pos = 0
+    for g in _GROUP_SPLIT.split(s):
+        groups.append((pos, g))
+        pos += len(g) + 1
+    out = []
+    last = 0
+    i = 0
+    n = len(groups)
+    while i < n:
+        total = 0
+        j = i
+        while j < n and total < 12:
+            total += len(groups[j][1])
+            j += 1
+        if total == 12 and (j - i) <= 6:
+            gs, ge = groups[i][0], groups[j - 1][0] + len(groups[j - 1][1])
+            digits = "".join(g for _, g in groups[i:j])
+            if iin_is_valid(digits) or _iin_context(text, base + gs, base + ge):
+                out.append(s[last:gs])
+                out.append("<IIN>")
+                last = ge
+                i = j
+                continue
+        i += 1
+    if not out:
+        return s
+    out.append(s[last:])
+    return "".join(out)
 
 
 def redact(text: str) -> str:
@@ -432,7 +489,7 @@ def _redact_numbers(text: str) -> str:
         text = _IBAN.sub(_sub_iban, text)
     if _LONG_NUMBER.search(text) is not None:
         text = _CARD.sub(_sub_card, text)
-        text = _IIN.sub(_sub_iin, text)
+        text = _DIGIT_RUN.sub(_sub_iin, text)
         text = _PHONE.sub("<PHONE>", text)
         text = _IIN_GLUED_CONTEXT.sub(_sub_iin_glued, text)
     return text
@@ -442,12 +499,14 @@ def _redact_numbers(text: str) -> str:
 # (?<!\d)/(?!\d); this extra pass catches 12-digit numbers broken by one stray
 # space elsewhere than the middle when the context names them an IIN.
 _IIN_GLUED_CONTEXT = re.compile(
-    r"(?P<ctx>(?:иин|жсн|бин|бсн|iin|bin)\w*[^\n\d]{0,40})(?P<num>(?<!\d)\d(?:[ \-]?\d){11}(?![ \-]?\d))",
+    r"(?P<ctx>(?:иин|жсн|бин|бсн|iin|bin)[^\W\d]*[^\n\d<>]{0,40})(?P<num>(?<!\d)\d(?:[ \-]?\d){11}(?![ \-]?\d))",
     re.I,
 )
 
 
 def _sub_iin_glued(m: re.Match) -> str:
+    if _OTHER_NUMBER.search(m.group("ctx")) is not None:
+        return m.group()
     return m.group("ctx") + "<IIN>"
 
 
