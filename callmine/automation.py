@@ -9,7 +9,8 @@ ground truth) and, when available, ``confidence``, ``duration_s``,
 * statistics: ``calls``, ``share``, ``cumulative_share`` (Pareto order, by
   volume), ``cumulative_share_ranked`` (in the table's order), ``calls_per_day``, ``mean_handle_s``, ``operator_hours_per_year``,
   ``channel_mix``, ``trend_pct_per_month``, ``similarity`` (mean pairwise
-  cosine similarity of the type's calls), ``mean_confidence``,
+  TF-IDF cosine similarity of the type's calls in the same language),
+  ``mean_confidence``,
   ``repeat_rate``;
 * score components in 0..1: ``volume``, ``homogeneity``, ``simplicity``,
   ``repeat``, ``operator_signal``, and ``automation_score``;
@@ -51,7 +52,7 @@ from callmine.errors import CallmineError, DataError
 
 MODES = ("self-service", "proactive", "eliminate", "operator")
 #: Share of a type's calls assumed to disappear once it is automated in that mode.
-DEFAULT_DEFLECTION = {"self-service": 0.5, "proactive": 0.6, "eliminate": 0.8, "operator": 0.0}
+DEFAULT_DEFLECTION = {"self-service": 0.3, "proactive": 0.5, "eliminate": 0.7, "operator": 0.0}
 #: Weights of the automation-score components (renormalised over those available).
 DEFAULT_WEIGHTS = {"volume": 0.5, "homogeneity": 0.3, "simplicity": 0.1, "repeat": 0.1}
 CALLER_COLUMNS = ("caller_id", "customer_id", "client_id", "caller_hash", "phone_hash", "caller")
@@ -108,6 +109,8 @@ class AutomationConfig:
         Extra lexicon CSV files (columns ``mode,term,weight``).
     other_labels : list of str
         Labels meaning "out of scope / unassigned"; listed last, mode operator.
+    automate_top : int or None
+        Count savings for the N best automatable types only (None: all of them).
     """
 
     modes: dict = field(default_factory=dict)
@@ -132,6 +135,7 @@ class AutomationConfig:
     repeat_window_days: float = 7.0
     lexicons: list = field(default_factory=list)
     other_labels: list = field(default_factory=lambda: ["other", "unassigned", "-1"])
+    automate_top: int | None = None
 
     def validate(self) -> "AutomationConfig":
         """Check every value; return self. Raises CallmineError naming the bad one."""
@@ -164,6 +168,9 @@ class AutomationConfig:
             value = getattr(self, name)
             if not _is_number(value) or not lo <= value <= hi:
                 raise CallmineError(f"{name} must be a number in {lo}..{hi}; got {value!r}")
+        if self.automate_top is not None and (not isinstance(self.automate_top, int)
+                                              or isinstance(self.automate_top, bool) or self.automate_top < 0):
+            raise CallmineError(f"automate_top must be a non-negative integer or null; got {self.automate_top!r}")
         for name in ("daily_calls", "aht_s"):
             value = getattr(self, name)
             if value is not None and (not _is_number(value) or value <= 0):
@@ -176,7 +183,7 @@ class AutomationConfig:
         keys = ("deflection", "annual_growth", "years", "daily_calls", "aht_s", "default_aht_s",
                 "service_level", "target_time_s", "shrinkage", "max_occupancy", "interval_s",
                 "hours_per_operator_year", "days_per_year", "weights", "operator_threshold",
-                "min_score", "min_evidence", "repeat_window_days")
+                "min_score", "min_evidence", "repeat_window_days", "automate_top")
         d = asdict(self)
         return {k: d[k] for k in keys}
 
@@ -503,10 +510,10 @@ def analyze_automation(calls: pd.DataFrame, config: AutomationConfig | None = No
     table["is_other"] = table["request_type"].isin([str(x) for x in config.other_labels])
     score_types(table, config.weights)
     assign_modes(table, config)
-    estimate_savings(table, config)
     table = table.sort_values(["is_other", "_operator_rank", "automation_score", "calls"],
                               ascending=[True, True, False, False], kind="mergesort")
     table = table.drop(columns=["_operator_rank"]).reset_index(drop=True)
+    estimate_savings(table, config)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table["cumulative_share_ranked"] = table["share"].cumsum().clip(upper=1.0).round(4)
     table["share"] = table["share"].round(4)
@@ -667,6 +674,14 @@ def _text_profile(df, table, type_col, text_col, sample_size, random_state, lexi
     all_idx = np.concatenate([samples[t] for t in table["request_type"]])
     raw = df[text_col].astype("string").fillna("").to_numpy(dtype=object)[all_idx]
     customer = [customer_text(x) for x in raw]
+    if "language" in df.columns:
+        langs = df["language"].astype("string").fillna("").to_numpy(dtype=object)[all_idx]
+    else:
+        try:
+            from callmine.text import detect_language
+        except ImportError:  # pragma: no cover
+            detect_language = lambda text: ""  # noqa: E731
+        langs = np.array([detect_language(x) for x in customer], dtype=object)
     norm = _normalise(list(raw))
     vec = TfidfVectorizer(analyzer=str.split, min_df=2, sublinear_tf=True)
     try:
@@ -685,10 +700,8 @@ def _text_profile(df, table, type_col, text_col, sample_size, random_state, lexi
     for i, t in enumerate(table["request_type"]):
         rows = _slice(all_idx, samples, table, i)
         Xi = X[rows]
-        m = Xi.shape[0]
         s = np.asarray(Xi.sum(axis=0)).ravel()
-        sq = float(Xi.multiply(Xi).sum())
-        sims.append(float((s @ s - sq) / (m * (m - 1))) if m > 1 else np.nan)
+        sims.append(_within_similarity(Xi, langs[rows]))
         top = [vocab[j] for j in np.argsort(-ctfidf[i])[:12]
                if ctfidf[i, j] > 0 and not vocab[j].startswith("<")][:6]
         terms.append(", ".join(top))
@@ -710,6 +723,29 @@ def _text_profile(df, table, type_col, text_col, sample_size, random_state, lexi
         table[f"evidence_{key}"] = np.round([e[mo] for e in evidence], 4)
         table[f"name_evidence_{key}"] = [e[mo] for e in name_ev]
     table["evidence_terms"] = ev_terms
+
+
+def _within_similarity(X, langs: np.ndarray) -> float:
+    """Mean cosine similarity over pairs of calls in the same language (rows of X are L2-normalised).
+
+    Pairs across languages are left out, so that a type asked in Russian, Kazakh and
+    English is as "templated" as one asked in a single language.
+    """
+    num = den = 0.0
+    for lang in np.unique(langs):
+        Xg = X[np.flatnonzero(langs == lang)]
+        m = Xg.shape[0]
+        if m > 1:
+            s = np.asarray(Xg.sum(axis=0)).ravel()
+            num += float(s @ s - Xg.multiply(Xg).sum())
+            den += m * (m - 1)
+    if den == 0:
+        m = X.shape[0]
+        if m < 2:
+            return np.nan
+        s = np.asarray(X.sum(axis=0)).ravel()
+        return float((s @ s - X.multiply(X).sum()) / (m * (m - 1)))
+    return num / den
 
 
 def _slice(all_idx, samples, table, i) -> slice:
@@ -856,10 +892,20 @@ def _t(terms: dict, mode: str) -> str:
 
 
 def estimate_savings(table: pd.DataFrame, config: AutomationConfig | None = None) -> pd.DataFrame:
-    """Add ``deflection``, ``calls_freed_per_year`` and ``operator_hours_freed_per_year`` in place."""
+    """Add ``deflection``, ``calls_freed_per_year`` and ``operator_hours_freed_per_year`` in place.
+
+    The deflection rate is ``config.type_deflection`` for the type, else
+    ``config.deflection`` for its mode. With ``config.automate_top = N`` only
+    the first N rows whose mode is not ``operator`` (the table in rank order)
+    are automated; the others keep all their calls.
+    """
     config = (config or AutomationConfig()).validate()
     rate = [config.type_deflection.get(t, config.deflection[m])
             for t, m in zip(table["request_type"], table["mode"])]
+    if config.automate_top is not None:
+        automatable = np.cumsum((table["mode"] != "operator").to_numpy())
+        rate = [r if (m != "operator" and k <= config.automate_top) else
+                (r if m == "operator" else 0.0) for r, m, k in zip(rate, table["mode"], automatable)]
     table["deflection"] = np.asarray(rate, dtype=float)
     table["calls_freed_per_year"] = (table["calls_per_day"] * config.days_per_year
                                      * table["deflection"]).round(1)
@@ -943,13 +989,13 @@ def project_staffing(table: pd.DataFrame, config: AutomationConfig, intraday: pd
         h0, p0 = staff(daily, aht)
         h1, p1 = staff(auto_daily, aht_auto if year > 0 else aht)
         rows.append({
-            "year": int(year), "daily_calls": round(daily, 1), "daily_calls_automated": round(auto_daily, 1),
+            "year": int(year), "daily_calls": daily, "daily_calls_automated": auto_daily,
             "operator_hours_per_day": round(daily * aht / 3600, 1),
             "operator_hours_per_day_automated": round(auto_daily * (aht_auto if year > 0 else aht) / 3600, 1),
             "agent_hours_per_day": round(h0, 1), "agent_hours_per_day_automated": round(h1, 1),
             "peak_agents": p0, "peak_agents_automated": p1,
-            "operators_fte": round(h0 * config.days_per_year / config.hours_per_operator_year, 1),
-            "operators_fte_automated": round(h1 * config.days_per_year / config.hours_per_operator_year, 1),
+            "operators_fte": round(h0 * config.days_per_year / config.hours_per_operator_year, 2),
+            "operators_fte_automated": round(h1 * config.days_per_year / config.hours_per_operator_year, 2),
         })
     out = pd.DataFrame(rows)
     out.attrs = {}
@@ -978,7 +1024,9 @@ def _summary(table, projection, config, notes, days, scale, times) -> dict:
         "top3": {"types": list(top["request_type"]), "modes": list(top["mode"]),
                  "share": round(float(top["share"].sum()), 4),
                  "calls_per_year": round(float(top["calls_per_day"].sum() * config.days_per_year), 0),
-                 "operator_hours_per_year": round(float(top["operator_hours_per_year"].sum()), 0)},
+                 "operator_hours_per_year": round(float(top["operator_hours_per_year"].sum()), 0),
+                 "calls_freed_per_year": round(float(top["calls_freed_per_year"].sum()), 0),
+                 "operator_hours_freed_per_year": round(float(top["operator_hours_freed_per_year"].sum()), 0)},
         "savings": {"calls_freed_per_year": round(float(table["calls_freed_per_year"].sum()), 0),
                     "operator_hours_freed_per_year": round(float(table["operator_hours_freed_per_year"].sum()), 0),
                     "share_of_calls_deflected": round(float((table["share"] * table["deflection"]).sum()), 4),

@@ -56,9 +56,9 @@ _T = {
         "title": "Automation opportunity report",
         "headline": "{n} request types; the top 3 automatable types are {share} of calls and "
                     "{hours} operator-hours a year.",
-        "top3": "Top 3: {names}.",
-        "savings": "With the assumed deflection rates, automation frees {calls} calls and {hours} "
-                   "operator-hours a year ({pct} of operator time).",
+        "top3": "Top 3: {names}; automating them frees {calls3} calls and {hours3} operator-hours a year.",
+        "savings": "Automating all {n} automatable types at the assumed deflection rates frees {calls} calls "
+                   "and {hours} operator-hours a year ({pct} of operator time).",
         "cards": ["calls per day", "request types", "operator-hours a year", "hours freed a year",
                   "operators in year {y} without / with automation"],
         "pareto": "Pareto: calls by request type", "ranked": "Ranked automation candidates",
@@ -114,9 +114,9 @@ _T = {
         "title": "Отчёт о возможностях автоматизации",
         "headline": "{n} типов обращений; три лучших кандидата на автоматизацию — {share} звонков и "
                     "{hours} часов работы операторов в год.",
-        "top3": "Топ-3: {names}.",
-        "savings": "При принятых долях отвода автоматизация освобождает {calls} звонков и {hours} "
-                   "часов операторов в год ({pct} рабочего времени).",
+        "top3": "Топ-3: {names}; их автоматизация освобождает {calls3} звонков и {hours3} часов операторов в год.",
+        "savings": "Автоматизация всех {n} подходящих типов при принятых долях отвода освобождает {calls} "
+                   "звонков и {hours} часов операторов в год ({pct} рабочего времени).",
         "cards": ["звонков в день", "типов обращений", "часов операторов в год", "часов освобождается в год",
                   "операторов в году {y}: без / с автоматизацией"],
         "pareto": "Парето: звонки по типам обращений", "ranked": "Кандидаты на автоматизацию",
@@ -482,7 +482,12 @@ def render_html(result: AutomationResult, *, config: AutomationConfig | None = N
         n=s["n_types"], share=_pct(top["share"]), hours=_fmt_int(top["operator_hours_per_year"]))) + "</b></p>")
     if top["types"]:
         names = ", ".join(f"{n} ({t['mode_names'][m]})" for n, m in zip(top["types"], top["modes"]))
-        parts.append(f"<p>{e(t['top3'].format(names=names))} " + e(t["savings"].format(
+        n_auto = sum(v["types"] for m, v in s["by_mode"].items() if m != "operator")
+        if config.automate_top is not None:
+            n_auto = min(n_auto, config.automate_top)
+        parts.append("<p>" + e(t["top3"].format(names=names, calls3=_fmt_int(top["calls_freed_per_year"]),
+                                                hours3=_fmt_int(top["operator_hours_freed_per_year"])))
+                     + " " + e(t["savings"].format(n=n_auto,
             calls=_fmt_int(s["savings"]["calls_freed_per_year"]),
             hours=_fmt_int(s["savings"]["operator_hours_freed_per_year"]),
             pct=_pct(s["savings"]["share_of_operator_hours_freed"]))) + "</p>")

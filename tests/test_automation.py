@@ -253,21 +253,29 @@ def test_savings_apply_the_default_deflection_of_each_mode(table):
     assert table.loc["complaint", "calls_freed_per_year"] == 0
 
 
+def test_automate_top_counts_savings_for_the_best_n_automatable_types_only():
+    t = automation_table(planted_log(), AutomationConfig(automate_top=1))
+    freed = t[t["calls_freed_per_year"] > 0]["request_type"].tolist()
+    assert freed == ["application_status"]
+    assert (t.iloc[1:]["deflection"] == 0).all()
+
+
 def test_summary_headline_figures_add_up(result):
     s = result.summary
     top = result.table[result.table["mode"] != "operator"].head(3)
     assert s["n_types"] == 5
     assert s["top3"]["types"] == list(top["request_type"])
     assert s["top3"]["share"] == pytest.approx(top["share"].sum(), abs=1e-3)
+    assert s["top3"]["operator_hours_freed_per_year"] == pytest.approx(top["operator_hours_freed_per_year"].sum(), abs=1)
     assert s["savings"]["operator_hours_freed_per_year"] == pytest.approx(
         result.table["operator_hours_freed_per_year"].sum(), abs=1)
     assert set(s["by_mode"]) == set(MODES)
     json.dumps(s)  # JSON-ready
 
 
-def test_projection_grows_15_percent_a_year_and_automation_needs_fewer_operators(result):
+def test_projection_grows_15_percent_a_year_and_automation_needs_fewer_operators():
     pytest.importorskip("callmine.forecast", reason="callmine.forecast (issue #8) not merged yet")
-    p = result.projection
+    p = analyze_automation(planted_log(), AutomationConfig(daily_calls=14000)).projection
     assert list(p["year"]) == [0, 1, 2, 3, 4, 5]
     assert p["daily_calls"].iloc[1] / p["daily_calls"].iloc[0] == pytest.approx(1.15, rel=1e-3)
     assert (p["daily_calls_automated"].iloc[1:] < p["daily_calls"].iloc[1:]).all()

@@ -82,7 +82,7 @@ def test_summary_json_has_headline_savings_and_assumptions(report_dir):
     s = json.loads((report_dir / "summary.json").read_text(encoding="utf-8"))
     assert s["n_types"] == 5 and s["source"] == "labels"
     assert s["top3"]["types"][0] == "application_status"
-    assert s["assumptions"]["deflection"]["proactive"] == 0.6
+    assert s["assumptions"]["deflection"]["proactive"] == 0.5
     assert s["assumptions"]["annual_growth"] == 0.15
     assert s["savings"]["operator_hours_freed_per_year"] > 0
 
