@@ -1,0 +1,653 @@
+"""Request-type classification: train, predict with a calibrated confidence, reject the unknown.
+
+:class:`RequestTypeClassifier` is a scikit-learn estimator built as a
+``Pipeline`` (text pipeline -> features -> linear model) with two profiles:
+
+``fast`` (default)
+    :class:`callmine.text.TextNormalizer` (PII redaction, customer side,
+    normalisation, cached stemming) -> :class:`callmine.features.NgramFeaturizer`
+    (word 1-3 + character 1-5 n-gram TF-IDF, character n-grams computed once
+    per distinct word) -> a Crammer-Singer linear SVM.
+``accurate``
+    The same sparse features stacked with multilingual sentence embeddings
+    (:class:`callmine.embeddings.SentenceEmbedder`, extra ``callmine[accurate]``)
+    in one linear SVM.
+
+Out of scope
+    Decision values become probabilities by temperature scaling fitted on
+    cross-validated (out-of-fold) decision values of the training data, so
+    ``confidence`` is calibrated. A confidence threshold is then chosen on the
+    same held-out predictions: each held-out request is also scored *as if
+    its type were unknown* (its own type's column removed), and the threshold
+    maximises the expected accuracy of a stream in which ``oos_share`` of the
+    requests are of no known type. Requests below the threshold become
+    ``other_label``. Rows labelled ``other_label`` in the training data are
+    learned as a class of their own and count in the choice of threshold.
+
+:func:`evaluate` measures a fitted model on labelled texts;
+:func:`cross_evaluate` runs k-fold cross-validation of an unfitted one.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from callmine.errors import CallmineError, DataError
+from callmine.features import NgramFeaturizer
+
+__all__ = ["PROFILES", "RequestTypeClassifier", "TextCleaner", "evaluate", "cross_evaluate"]
+
+#: Allowed values of ``profile``.
+PROFILES = ("fast", "accurate")
+
+
+def _as_texts(X, name: str = "X") -> np.ndarray:
+    """Return X as a 1-D object array of str (None/NaN become "")."""
+    if isinstance(X, str):
+        raise CallmineError(f"{name} must be a list of texts, got one str; wrap it in a list")
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise CallmineError(f"{name} must be one column of texts; got a DataFrame with "
+                                f"columns {list(X.columns)}")
+        X = X.iloc[:, 0]
+    arr = np.asarray(list(X) if not isinstance(X, (np.ndarray, pd.Series)) else X, dtype=object)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
+    if arr.ndim != 1:
+        raise CallmineError(f"{name} must be a 1-D sequence of texts; got shape {arr.shape}")
+    out = np.empty(len(arr), dtype=object)
+    for i, t in enumerate(arr):
+        if isinstance(t, str):
+            out[i] = t
+        elif t is None or (isinstance(t, float) and math.isnan(t)) or t is pd.NA:
+            out[i] = ""
+        else:
+            out[i] = str(t)
+    return out
+
+
+class TextCleaner(TransformerMixin, BaseEstimator):
+    """Redact personal data and keep the customer's side; returns clean text (not tokens).
+
+    The input of the sentence embedder in the ``accurate`` profile: personal
+    data never reaches a vectorizer.
+
+    Parameters
+    ----------
+    redact : bool, default=True
+    speaker : {"customer", "all"}, default="customer"
+
+    Examples
+    --------
+    >>> TextCleaner().transform(["Клиент: мой ИИН 900101300007, нужна справка"])
+    ['мой ИИН <IIN>, нужна справка']
+    """
+
+    def __init__(self, *, redact: bool = True, speaker: str = "customer"):
+        self.redact = redact
+        self.speaker = speaker
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X) -> list[str]:
+        from callmine import pii, text
+
+        out = []
+        for t in _as_texts(X):
+            if self.redact:
+                t = pii.redact(t)
+            out.append(text.customer_side(t) if self.speaker == "customer" else t)
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
+
+
+class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
+    """Classify transcripts into request types; unknown requests become ``other``.
+
+    Parameters
+    ----------
+    profile : {"fast", "accurate"}, default="fast"
+        ``fast``: sparse word and character n-grams and a linear SVM;
+        ``accurate``: adds sentence embeddings (needs ``callmine[accurate]``).
+    other_label : str, default="other"
+        Label of out-of-scope requests, in training data and in predictions.
+    C : float, default=0.5
+        Regularisation of the linear SVM (larger fits the training data closer).
+    word_ngram_range, char_ngram_range : (int, int), default=(1, 3), (1, 5)
+        n-gram sizes of the sparse features.
+    min_df : int, default=2
+        Keep n-grams seen in at least this many training requests.
+    embedding_weight : float, default=1.0
+        Scale of the embedding block against the sparse blocks (``accurate``).
+    threshold : "auto", float or None, default="auto"
+        Confidence below which a request becomes ``other_label``: learned from
+        held-out training predictions (``"auto"``), fixed (a float in 0..1), or
+        never (None).
+    oos_share : float, default=0.05
+        Share of out-of-scope requests the ``"auto"`` threshold is tuned for
+        (0 < oos_share < 1): larger rejects more.
+    cv : int, default=3
+        Folds of the cross-validation that yields the held-out predictions for
+        calibration and the threshold (>= 2).
+    speaker : {"customer", "all"}, default="customer"
+        Classify the customer's turns only, or the whole transcript.
+    stem, stop_words : bool, default=True, False
+        Options of :class:`callmine.text.TextNormalizer`.
+    remove_boilerplate : bool, default=False
+        Learn and drop frequent greeting/closing phrases.
+    random_state : int, default=0
+        Seed of the folds and the SVM.
+
+    Attributes
+    ----------
+    pipeline_ : sklearn.pipeline.Pipeline
+        The fitted text -> features -> model pipeline.
+    classes_ : ndarray of str
+        Labels the model learned (``other_label`` among them only if the
+        training data had such rows).
+    temperature_ : float
+        Softmax temperature of the calibration.
+    threshold_ : float
+        Confidence threshold in use (0.0 when rejection is off).
+    fit_report_ : dict
+        Held-out (out-of-fold) figures measured in ``fit``: accuracy, log loss,
+        expected calibration error, threshold and its simulated costs.
+
+    Examples
+    --------
+    >>> texts = ["где моя справка", "справка о пенсии", "заблокировали карту",
+    ...          "карта не работает"] * 5
+    >>> labels = ["certificate", "certificate", "card", "card"] * 5
+    >>> clf = RequestTypeClassifier(min_df=1).fit(texts, labels)
+    >>> clf.predict(["нужна справка"]).tolist()
+    ['certificate']
+    """
+
+    def __init__(self, *, profile="fast", other_label="other", C=0.5, word_ngram_range=(1, 3),
+                 char_ngram_range=(1, 5), min_df=2, embedding_weight=1.0, threshold="auto",
+                 oos_share=0.05, cv=3, speaker="customer", stem=True, stop_words=False,
+                 remove_boilerplate=False, random_state=0):
+        self.profile = profile
+        self.other_label = other_label
+        self.C = C
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.embedding_weight = embedding_weight
+        self.threshold = threshold
+        self.oos_share = oos_share
+        self.cv = cv
+        self.speaker = speaker
+        self.stem = stem
+        self.stop_words = stop_words
+        self.remove_boilerplate = remove_boilerplate
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ building
+    def _validate(self) -> None:
+        if self.profile not in PROFILES:
+            raise CallmineError(f"profile must be one of {', '.join(map(repr, PROFILES))}; "
+                                f"got {self.profile!r}")
+        if not isinstance(self.other_label, str) or not self.other_label:
+            raise CallmineError(f"other_label must be a non-empty str; got {self.other_label!r}")
+        if not (isinstance(self.C, numbers.Real) and self.C > 0):
+            raise CallmineError(f"C must be a positive number; got {self.C!r}")
+        t = self.threshold
+        if not (t is None or t == "auto" or (isinstance(t, numbers.Real) and 0 <= t <= 1)):
+            raise CallmineError(f"threshold must be 'auto', a number in 0..1 or None; got {t!r}")
+        if not (isinstance(self.oos_share, numbers.Real) and 0 < self.oos_share < 1):
+            raise CallmineError(f"oos_share must be a number strictly between 0 and 1; "
+                                f"got {self.oos_share!r}")
+        if not (isinstance(self.cv, numbers.Integral) and self.cv >= 2):
+            raise CallmineError(f"cv must be an integer >= 2; got {self.cv!r}")
+        if not (isinstance(self.min_df, numbers.Integral) and self.min_df >= 1):
+            raise CallmineError(f"min_df must be an integer >= 1; got {self.min_df!r}")
+        if self.profile == "accurate":
+            from callmine.embeddings import load_encoder
+            load_encoder()  # raises MissingExtraError naming callmine[accurate]
+
+    def _normalizer(self):
+        from callmine.text import TextNormalizer
+
+        return TextNormalizer(redact=True, speaker=self.speaker, stem=self.stem,
+                              stop_words=self.stop_words, min_token_len=1,
+                              remove_boilerplate=self.remove_boilerplate)
+
+    def _featurizer(self):
+        return NgramFeaturizer(word_ngram_range=self.word_ngram_range,
+                               char_ngram_range=self.char_ngram_range, min_df=self.min_df)
+
+    def _svm(self):
+        return LinearSVC(C=self.C, multi_class="crammer_singer", random_state=self.random_state,
+                         max_iter=2000)
+
+    def _build(self) -> Pipeline:
+        if self.profile == "fast":
+            return Pipeline([("normalize", self._normalizer()), ("features", self._featurizer()),
+                             ("model", self._svm())])
+        from callmine.embeddings import SentenceEmbedder
+
+        features = FeatureUnion(
+            [("ngrams", Pipeline([("normalize", self._normalizer()), ("ngrams", self._featurizer())])),
+             ("embeddings", Pipeline([("clean", TextCleaner(speaker=self.speaker)),
+                                      ("embed", SentenceEmbedder())]))],
+            transformer_weights={"ngrams": 1.0, "embeddings": float(self.embedding_weight)})
+        return Pipeline([("features", features), ("model", self._svm())])
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y):
+        """Train on raw transcripts ``X`` and their request types ``y``; returns self."""
+        self._validate()
+        texts = _as_texts(X)
+        if y is None:
+            raise CallmineError("y (the request types) is required")
+        labels = _as_texts(y, "y")
+        if len(labels) != len(texts):
+            raise CallmineError(f"X and y must have the same length; got {len(texts)} texts and "
+                                f"{len(labels)} labels")
+        if any(lab == "" for lab in labels):
+            raise DataError("y has empty labels; drop or fill those rows before training")
+        classes = np.unique(labels)
+        if len(classes) < 2:
+            raise DataError(f"need at least two request types to train; got {classes.tolist()}")
+
+        # Fitted once: the text front end (stateless unless remove_boilerplate) and embeddings.
+        pipe = self._build()
+        front, linear = self._split(pipe)
+        Z = front.fit_transform(texts)
+        model = linear.fit(Z, labels)
+        self.pipeline_ = pipe
+        self.classes_ = np.asarray(model.classes_, dtype=object)
+
+        oof = self._out_of_fold(front, linear, texts, labels)
+        self._calibrate(oof, labels)
+        if self.pipeline_.named_steps["model"].coef_.dtype != np.float32:
+            m = self.pipeline_.named_steps["model"]
+            m.coef_ = m.coef_.astype(np.float32)
+            m.intercept_ = m.intercept_.astype(np.float32)
+        return self
+
+    def _split(self, pipe: Pipeline):
+        """(front, linear): what is fitted once on all texts, and what is refitted per fold.
+
+        ``front`` maps raw texts to what the refitted part needs; for the fast
+        profile that is the token strings, for the accurate one the token
+        strings and the embeddings.
+        """
+        return _Front(pipe, self.profile), _Linear(pipe, self.profile)
+
+    def _out_of_fold(self, front, linear, texts, labels) -> np.ndarray:
+        counts = pd.Series(labels).value_counts()
+        n_splits = int(min(self.cv, max(2, counts.min())))
+        if counts.min() < 2 or len(labels) < 2 * n_splits:
+            n_splits = min(n_splits, len(labels))
+        skf = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+        oof = np.full((len(labels), len(self.classes_)), np.nan)
+        col = {c: j for j, c in enumerate(self.classes_)}
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The least populated class")
+            splits = list(skf.split(np.zeros(len(labels)), labels))
+        Z = front.cached
+        for tr, te in splits:
+            if len(np.unique(labels[tr])) < 2:
+                continue
+            fold = linear.clone_fit(Z, tr, labels[tr])
+            dec = fold.decision(Z, te)
+            cols = [col[c] for c in fold.classes_]
+            if dec.ndim == 1:  # binary: one column
+                dec = np.column_stack([-dec, dec])
+            block = np.full((len(te), len(self.classes_)), np.nan)
+            block[:, cols] = dec
+            oof[te] = block
+        # classes absent from a fold's training part: far below the row's worst score
+        rows_min = np.nanmin(np.where(np.isnan(oof), np.inf, oof), axis=1, keepdims=True)
+        rows_min[~np.isfinite(rows_min)] = 0.0
+        oof = np.where(np.isnan(oof), rows_min - 10.0, oof)
+        front.cached = None
+        return oof
+
+    def _calibrate(self, oof: np.ndarray, labels: np.ndarray) -> None:
+        y = np.searchsorted(self.classes_, labels)
+
+        def nll(log_t):
+            lp = log_softmax(oof / math.exp(log_t), axis=1)
+            return -lp[np.arange(len(y)), y].mean()
+
+        res = minimize_scalar(nll, bounds=(math.log(1e-3), math.log(1e2)), method="bounded")
+        self.temperature_ = float(math.exp(res.x))
+        proba = softmax(oof / self.temperature_, axis=1)
+        conf = proba.max(axis=1)
+        pred = self.classes_[proba.argmax(axis=1)]
+        correct = pred == labels
+        report = {"cv_accuracy": float(correct.mean()), "cv_log_loss": float(res.fun),
+                  "cv_ece": float(_ece(conf, correct)), "temperature": self.temperature_}
+
+        other = self.other_label
+        if self.threshold is None:
+            self.threshold_ = 0.0
+        elif self.threshold != "auto":
+            self.threshold_ = float(self.threshold)
+        else:
+            self.threshold_, info = self._learn_threshold(oof, proba, labels, y)
+            report.update(info)
+        report["threshold"] = self.threshold_
+        acc_pred = np.where(conf < self.threshold_, other, pred)
+        report["cv_accuracy_with_threshold"] = float((acc_pred == labels).mean())
+        report["cv_rejected_share"] = float((conf < self.threshold_).mean())
+        self.fit_report_ = report
+
+    def _learn_threshold(self, oof, proba, labels, y):
+        other = self.other_label
+        known = labels != other
+        conf = proba.max(axis=1)
+        pred = self.classes_[proba.argmax(axis=1)]
+        # the same held-out requests scored as if their own type did not exist
+        masked = oof[known].copy()
+        masked[np.arange(masked.shape[0]), y[known]] = -np.inf
+        unk_proba = softmax(masked / self.temperature_, axis=1)
+        unk_conf = unk_proba.max(axis=1)
+        unk_pred = self.classes_[unk_proba.argmax(axis=1)]
+        unk_ok_if_accepted = unk_pred == other  # (only when an "other" class exists)
+
+        cands = np.unique(np.concatenate([[0.0], conf, unk_conf, [1.0 + 1e-9]]))
+        cands = np.quantile(cands, np.linspace(0, 1, min(len(cands), 2001)))
+        # accuracy on known requests (rejections are errors)
+        k_ok = (pred[known] == labels[known])
+        k_conf = conf[known]
+        o_ok_accepted = pred[~known] == other
+        o_conf = conf[~known]
+
+        def frac(ok, c, t, reject_ok):
+            acc = np.where(c < t, reject_ok, ok)
+            return acc.mean() if len(acc) else np.nan
+
+        best_t, best = 0.0, -1.0
+        w = float(self.oos_share)
+        rows = []
+        for t in cands:
+            in_acc = frac(k_ok, k_conf, t, False)
+            sim_oos = frac(unk_ok_if_accepted, unk_conf, t, True)
+            if (~known).any():
+                real_oos = frac(o_ok_accepted, o_conf, t, True)
+                # real out-of-scope rows at their share, plus simulated unknowns at oos_share
+                share = (~known).mean()
+                score = (1 - share) * in_acc + share * real_oos
+                score = (1 - w) * score + w * sim_oos
+            else:
+                real_oos = np.nan
+                score = (1 - w) * in_acc + w * sim_oos
+            rows.append((t, in_acc, sim_oos, real_oos))
+            if score > best + 1e-12:
+                best, best_t = score, float(t)
+        t, in_acc, sim_oos, real_oos = min(rows, key=lambda r: abs(r[0] - best_t))
+        info = {"cv_in_scope_accuracy": float(in_acc), "cv_simulated_oos_recall": float(sim_oos),
+                "oos_share": w}
+        if not np.isnan(real_oos):
+            info["cv_oos_recall"] = float(real_oos)
+        return best_t, info
+
+    # ------------------------------------------------------------------ predict
+    def _decision_unique(self, texts: np.ndarray):
+        """Decision values for the distinct texts, and the inverse index."""
+        codes, uniques = pd.factorize(texts, sort=False)
+        if len(uniques) == 0:
+            return np.zeros((0, len(self.classes_))), codes
+        dec = self.pipeline_.decision_function(list(uniques))
+        if dec.ndim == 1:
+            dec = np.column_stack([-dec, dec])
+        return np.asarray(dec, dtype=np.float64), codes
+
+    def decision_function(self, X) -> np.ndarray:
+        """Raw SVM scores, shape (n_texts, n_classes)."""
+        check_is_fitted(self, "pipeline_")
+        dec, codes = self._decision_unique(_as_texts(X))
+        return dec[codes]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probabilities over ``classes_``, shape (n_texts, n_classes)."""
+        check_is_fitted(self, "pipeline_")
+        dec, codes = self._decision_unique(_as_texts(X))
+        return softmax(dec / self.temperature_, axis=1)[codes]
+
+    def predict_with_confidence(self, X, *, reject: bool = True):
+        """Return (labels, confidence) for raw transcripts.
+
+        ``confidence`` is the calibrated probability of the best known type; a
+        request whose confidence is below ``threshold_`` gets ``other_label``
+        (keeping that low confidence). ``reject=False`` turns rejection off.
+        Identical texts are computed once.
+
+        Returns
+        -------
+        labels : ndarray of str
+        confidence : ndarray of float in 0..1
+        """
+        check_is_fitted(self, "pipeline_")
+        dec, codes = self._decision_unique(_as_texts(X))
+        proba = softmax(dec / self.temperature_, axis=1)
+        best = proba.argmax(axis=1)
+        conf = proba[np.arange(len(best)), best]
+        labels = self.classes_[best].astype(object)
+        if reject and self.threshold_ > 0:
+            labels[conf < self.threshold_] = self.other_label
+        return labels[codes], conf[codes]
+
+    def predict(self, X) -> np.ndarray:
+        """Request type of each transcript (``other_label`` when out of scope)."""
+        return self.predict_with_confidence(X)[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class _Front:
+    """The part of the pipeline fitted once on all training texts (see ``_split``)."""
+
+    def __init__(self, pipe: Pipeline, profile: str):
+        self.pipe, self.profile, self.cached = pipe, profile, None
+
+    def fit_transform(self, texts):
+        if self.profile == "fast":
+            self.cached = self.pipe.named_steps["normalize"].fit_transform(texts)
+        else:
+            union = self.pipe.named_steps["features"]
+            ngram_pipe = dict(union.transformer_list)["ngrams"]
+            emb_pipe = dict(union.transformer_list)["embeddings"]
+            tokens = ngram_pipe.named_steps["normalize"].fit_transform(texts)
+            emb = emb_pipe.fit_transform(texts)
+            self.cached = (tokens, emb)
+        return self.cached
+
+
+class _Linear:
+    """Features (refitted per fold) + SVM on the output of :class:`_Front`."""
+
+    def __init__(self, pipe: Pipeline, profile: str):
+        self.pipe, self.profile = pipe, profile
+
+    def _parts(self):
+        if self.profile == "fast":
+            return self.pipe.named_steps["features"], None, 1.0
+        union = self.pipe.named_steps["features"]
+        weight = (union.transformer_weights or {}).get("embeddings", 1.0)
+        return dict(union.transformer_list)["ngrams"].named_steps["ngrams"], True, weight
+
+    def _matrix(self, featurizer, Z, rows=None, fit=False):
+        import scipy.sparse as sp
+
+        tokens, emb = (Z, None) if self.profile == "fast" else Z
+        tok = tokens if rows is None else [tokens[i] for i in rows]
+        S = featurizer.fit_transform(tok) if fit else featurizer.transform(tok)
+        if emb is None:
+            return S
+        _, _, weight = self._parts()
+        E = emb if rows is None else emb[rows]
+        return sp.hstack([S, sp.csr_matrix(E * weight)], format="csr")
+
+    def fit(self, Z, labels):
+        featurizer, _, _ = self._parts()
+        model = self.pipe.named_steps["model"]
+        model.fit(self._matrix(featurizer, Z, fit=True), labels)
+        if self.profile == "accurate":
+            # mark the union's sub-pipelines as fitted end to end
+            pass
+        return model
+
+    def clone_fit(self, Z, rows, labels):
+        featurizer = clone(self._parts()[0])
+        model = clone(self.pipe.named_steps["model"])
+        model.fit(self._matrix(featurizer, Z, rows, fit=True), labels)
+        linear = self
+
+        class _Fold:
+            classes_ = model.classes_
+
+            @staticmethod
+            def decision(Z_, te):
+                return model.decision_function(linear._matrix(featurizer, Z_, te))
+
+        return _Fold
+
+
+# --------------------------------------------------------------------------- evaluation
+
+def _ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: mean |accuracy - confidence| over equal-width bins."""
+    conf = np.asarray(conf, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    if len(conf) == 0:
+        return float("nan")
+    idx = np.minimum((conf * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.sum() * abs(correct[m].mean() - conf[m].mean())
+    return total / len(conf)
+
+
+def evaluate(model, texts, labels, *, other_label: str = "other", top_confusions: int = 10) -> dict:
+    """Measure a fitted classifier on labelled texts.
+
+    Parameters
+    ----------
+    model : RequestTypeClassifier (fitted) or any object with ``predict_with_confidence``
+    texts : sequence of str
+    labels : sequence of str
+        True request types; ``other_label`` marks out-of-scope requests.
+    other_label : str, default="other"
+    top_confusions : int, default=10
+        Most confused (true, predicted) pairs to list.
+
+    Returns
+    -------
+    dict
+        ``n``, ``accuracy``, ``macro_f1`` (over the true types), ``per_type``
+        ({type: {precision, recall, f1, support}}), ``confused_pairs``
+        ([{true, predicted, count}], most frequent first), ``rejected_share``
+        (predicted ``other_label``), ``ece`` (expected calibration error of
+        ``confidence``), ``closed_set_accuracy`` (without rejection, when the
+        model supports it) and, when the labels contain ``other_label``,
+        ``in_scope_accuracy`` (rejections count as errors) and ``oos_recall``.
+
+    Examples
+    --------
+    >>> texts = ["где моя справка", "справка о пенсии", "заблокировали карту", "карта не работает"] * 5
+    >>> labels = ["certificate", "certificate", "card", "card"] * 5
+    >>> clf = RequestTypeClassifier(min_df=1).fit(texts, labels)
+    >>> evaluate(clf, texts, labels)["accuracy"]
+    1.0
+    """
+    texts = _as_texts(texts, "texts")
+    y = _as_texts(labels, "labels")
+    if len(texts) != len(y):
+        raise CallmineError(f"texts and labels must have the same length; got {len(texts)} and {len(y)}")
+    if len(y) == 0:
+        raise DataError("cannot evaluate on an empty test set")
+    pred, conf = model.predict_with_confidence(texts)
+    pred = np.asarray(pred, dtype=object)
+    conf = np.asarray(conf, dtype=float)
+    truth_types = sorted(set(y.tolist()))
+    out: dict = {"n": int(len(y)), "accuracy": float((pred == y).mean())}
+    out["macro_f1"] = float(f1_score(y, pred, labels=truth_types, average="macro", zero_division=0))
+    p, r, f, s = precision_recall_fscore_support(y, pred, labels=truth_types, zero_division=0)
+    out["per_type"] = {t: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                           "support": int(s[i])} for i, t in enumerate(truth_types)}
+    all_labels = sorted(set(truth_types) | set(pred.tolist()))
+    cm = confusion_matrix(y, pred, labels=all_labels)
+    np.fill_diagonal(cm, 0)
+    flat = np.argsort(cm, axis=None)[::-1][:top_confusions]
+    out["confused_pairs"] = [
+        {"true": all_labels[i], "predicted": all_labels[j], "count": int(cm[i, j])}
+        for i, j in zip(*np.unravel_index(flat, cm.shape)) if cm[i, j] > 0]
+    out["rejected_share"] = float((pred == other_label).mean())
+    out["ece"] = float(_ece(conf, pred == y))
+    if isinstance(model, RequestTypeClassifier):
+        closed, _ = model.predict_with_confidence(texts, reject=False)
+        out["closed_set_accuracy"] = float((closed == y).mean())
+    is_other = y == other_label
+    if is_other.any():
+        ins = ~is_other
+        out["in_scope_accuracy"] = float((pred[ins] == y[ins]).mean()) if ins.any() else float("nan")
+        out["oos_recall"] = float((pred[is_other] == other_label).mean())
+        rej = pred == other_label
+        out["oos_precision"] = float(is_other[rej].mean()) if rej.any() else float("nan")
+    return out
+
+
+def cross_evaluate(estimator, texts, labels, *, cv: int = 5, random_state: int = 0,
+                   other_label: str = "other") -> dict:
+    """k-fold cross-validation of an unfitted classifier on a labelled training set.
+
+    Returns
+    -------
+    dict
+        ``folds`` (the :func:`evaluate` figures of each fold, without
+        per-type details) and the mean and standard deviation of
+        ``accuracy``, ``macro_f1`` and, when present, ``in_scope_accuracy`` and
+        ``oos_recall`` (``<name>_mean``, ``<name>_std``).
+    """
+    texts = _as_texts(texts, "texts")
+    y = _as_texts(labels, "labels")
+    if not (isinstance(cv, numbers.Integral) and cv >= 2):
+        raise CallmineError(f"cv must be an integer >= 2; got {cv!r}")
+    skf = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    folds = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The least populated class")
+        splits = list(skf.split(np.zeros(len(y)), y))
+    for tr, te in splits:
+        m = clone(estimator).fit(texts[tr], y[tr])
+        r = evaluate(m, texts[te], y[te], other_label=other_label)
+        folds.append({k: v for k, v in r.items() if k not in ("per_type", "confused_pairs")})
+    out: dict = {"cv": int(cv), "folds": folds}
+    for key in ("accuracy", "macro_f1", "in_scope_accuracy", "oos_recall"):
+        vals = [f[key] for f in folds if key in f]
+        if vals:
+            out[f"{key}_mean"] = float(np.mean(vals))
+            out[f"{key}_std"] = float(np.std(vals))
+    return out
