@@ -638,10 +638,12 @@ def _type_trends(times: pd.Series, types: pd.Series, order: list) -> tuple[pd.Da
     valid = times.notna()
     t, ty = times[valid], types[valid]
     span = (t.max() - t.min()).days
-    bucket_days = 7.0 if span >= 56 else 1.0
-    key = t.dt.to_period("W" if bucket_days == 7 else "D").dt.start_time
+    # Buckets: months for a year or more of data, weeks for 8 weeks or more, else days.
+    period, freq, bucket_days = (("M", "MS", 30.44) if span >= 365 else
+                                 ("W", "7D", 7.0) if span >= 56 else ("D", "D", 1.0))
+    key = t.dt.to_period(period).dt.start_time
     counts = pd.crosstab(key, ty)
-    full = pd.date_range(counts.index.min(), counts.index.max(), freq="7D" if bucket_days == 7 else "D")
+    full = pd.date_range(counts.index.min(), counts.index.max(), freq=freq)
     counts = counts.reindex(full, fill_value=0).reindex(columns=order, fill_value=0)
     counts.index.name = "period_start"
     counts.columns.name = None

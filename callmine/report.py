@@ -90,7 +90,7 @@ _T = {
         "method_text": [
             "Each call gets a request type ({source}). Per type: calls, share, Pareto cumulative share, "
             "calls per day, mean handle time (duration_s) and operator-hours a year, channel mix, trend "
-            "(least-squares slope of weekly counts, % of the mean per month), homogeneity and repeat "
+            "(least-squares slope of monthly, weekly or daily counts, % of the mean per month), homogeneity and repeat "
             "contacts (same caller, same type, within {window:g} days).",
             "Automation score = weighted mean of volume (sqrt of share relative to the largest type), "
             "homogeneity (mean pairwise TF-IDF cosine similarity of the type's calls relative to the "
@@ -148,7 +148,7 @@ _T = {
         "method_text": [
             "Каждому звонку присвоен тип ({source}). По каждому типу: звонки, доля, накопленная доля "
             "(Парето), звонков в день, среднее время обработки (duration_s) и часы операторов в год, "
-            "каналы, тренд (наклон недельных объёмов, % от среднего в месяц), однородность и повторные "
+            "каналы, тренд (наклон месячных, недельных или дневных объёмов, % от среднего в месяц), однородность и повторные "
             "обращения (тот же абонент, тот же тип, в течение {window:g} дней).",
             "Оценка автоматизации = взвешенное среднее объёма (корень из доли относительно крупнейшего "
             "типа), однородности (среднее косинусное сходство TF-IDF звонков типа относительно самого "
@@ -379,7 +379,8 @@ def pareto_chart(table: pd.DataFrame, *, lang: str = "en", max_types: int = 25) 
         ax2.set_ylabel(t["cum_axis"] + ", %")
         ax2.spines["right"].set_visible(True)
         handles = [Patch(color=MODE_COLORS[m], label=t["mode_names"][m]) for m in MODES]
-        ax.legend(handles=handles, loc="center right", frameon=False, fontsize=8)
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
+                  frameon=False, fontsize=8)
         return _png(fig)
 
 
