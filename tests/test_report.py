@@ -158,6 +158,22 @@ def test_cli_with_model_file_classifies(tmp_path, monkeypatch, capsys):
     assert s["assumptions"]["annual_growth"] == 0.1
 
 
+def test_cli_with_a_real_tiny_model_file_ranks_the_status_type_first(tmp_path, capsys):
+    from callmine.classify import RequestTypeClassifier
+    from callmine.persist import save_model
+
+    train = planted_log(200, seed=5)
+    model = RequestTypeClassifier(cv=2).fit(train["text"].tolist(), train["request_type"].tolist())
+    save_model(model, tmp_path / "tiny.joblib")
+    src = tmp_path / "calls.csv"
+    planted_log(200, seed=6).drop(columns=["request_type"]).to_csv(src, index=False)
+    assert main(["report", str(src), "-o", str(tmp_path / "out"), "--model", str(tmp_path / "tiny.joblib"),
+                 "-q"]) == 0
+    t = pd.read_csv(tmp_path / "out" / "automation.csv")
+    assert t.loc[0, "request_type"] == "application_status" and t.loc[0, "mode"] == "proactive"
+    assert t["mean_confidence"].between(0, 1).all()
+
+
 def test_without_model_or_labels_types_are_discovered(tmp_path):
     pytest.importorskip("callmine.discover", reason="callmine.discover (issue #5) not merged yet")
     summary = build_report(planted_log(), tmp_path, k=5)
