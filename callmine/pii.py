@@ -219,6 +219,8 @@ _NOT_NAME = frozenset(
 _PERSON = "<PERSON>"
 
 
+# Kazakh first-person predicate endings ("боламын", "маманмын"): never part of a name
+_PREDICATE_END = re.compile(r"(?:мын|мін|бын|бін|пын|пін|мыз|міз)$")
 _STRICT_GAP = re.compile(r"[ \t]*,?[ \t]+|[ \t]+")
 # case endings a name does not carry when someone introduces themselves
 _CASE_END = re.compile(r"(?:дан|ден|тан|тен|нан|нен|да|де|та|те|ға|ге|қа|ке|ом|ой)$")
@@ -256,7 +258,7 @@ def _name_span(text: str, start: int, strict: bool) -> tuple[int, int] | None:
             break
         nw = nxt.group()
         nlw = nw.lower()
-        if nlw in _NOT_NAME:
+        if nlw in _NOT_NAME or _PREDICATE_END.search(nlw) is not None:
             break
         if not ((first_cap and nw[0].isupper()) or _SURNAME_LIKE.search(nlw)):
             # "жумабаева ерлан ивановна": a first name is followed by a patronymic
