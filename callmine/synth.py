@@ -40,6 +40,7 @@ import gzip
 import json
 import os
 import random
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -69,7 +70,7 @@ _PHONE_HOURS[8:20] = [0.45, 0.85, 1.30, 1.35, 1.00, 0.80, 1.25, 1.30, 1.00, 0.75
 _CHAT_HOURS = _PHONE_HOURS.copy()
 _CHAT_HOURS[[6, 7, 20, 21, 22, 23]] = [0.05, 0.15, 0.30, 0.25, 0.15, 0.08]
 _CHANNEL_AHT = np.array([1.0, 1.25, 1.35, 1.2, 0.6])   # chats take longer per contact, sms shorter
-HARD_SHARE = 0.07
+HARD_SHARE = 0.09
 REPEAT_SHARE = 0.12
 
 # PII probabilities: base per call, and raised for the types where the data come up naturally.
@@ -81,6 +82,7 @@ _P_CARD = {"tax_debt": 0.22, "traffic_fines": 0.25, "payment_issue": 0.45}
 _P_IBAN = {"social_payments": 0.12, "birth_benefit": 0.12, "disability_benefit": 0.12,
            "funeral_benefit": 0.1, "pension_contributions": 0.05}
 
+_IBAN_LOWER = re.compile(r"\bkz\d{18}\b")
 _LABELS = {"ru": ("Оператор:", "Абонент:"), "kk": ("Маман:", "Клиент:"), "en": ("Agent:", "Caller:")}
 
 
@@ -347,14 +349,18 @@ def _call_text(rtype: str, lang: str, channel: str, hard: int, second: str | Non
 
     # Caller's request, possibly with a code switch or a second topic.
     req = _request(b, rtype, caller_lang, hard, rnd)
-    if mixed and hard != 2:
+    if mixed:
+        # Switch language inside the caller's turn: a second clause in the other language,
+        # or the other language's greeting and discourse words around the request.
         alt = "kk" if caller_lang == "ru" else "ru"
-        if rnd.random() < 0.6:
-            piece = _render(_pick(rnd, b.req[rtype][alt]), rnd)
-            words = piece.split()
-            req = req + " " + " ".join(words[: max(2, len(words) // 2)] if rnd.random() < 0.5 else words)
+        r = rnd.random()
+        if r < 0.55 and hard != 2:
+            words = _render(_pick(rnd, b.req[rtype][alt]), rnd).split()
+            req = req + " " + " ".join(words[: max(3, len(words) // 2)] if rnd.random() < 0.7 else words)
+        elif r < 0.8:
+            req = _render(_pick(rnd, b.hello[alt]), rnd) + " " + _pick(rnd, P.SWITCH_WORDS[alt]) + " " + req
         else:
-            req = _pick(rnd, P.FILLERS[alt]) + " " + req
+            req = req + " " + _pick(rnd, P.SWITCH_WORDS[alt]) + " " + _render(_pick(rnd, b.thanks[alt]), rnd)
     if second is not None:
         req = req + " " + _render(b.second[caller_lang], rnd) + " " + _render(
             _pick(rnd, b.req[second][caller_lang]), rnd)
@@ -394,14 +400,15 @@ def _call_text(rtype: str, lang: str, channel: str, hard: int, second: str | Non
             if rnd.random() < 0.3:
                 turns.append((op_label, _render(_pick(rnd, b.phone_ask[op_lang]), rnd)))
             turns.append((caller_label, " ".join(pii)))
-        if hard != 1 and rnd.random() < 0.15:
+        if hard != 1 and rnd.random() < 0.12:
             answer = _render(_pick(rnd, b.op[rtype][op_lang]), rnd)
             turns.append((op_label, _noisy(answer, rnd, op_lang, 0.0, 0.02)))
         if rnd.random() < 0.15:
             turns.append((op_label, _render(_pick(rnd, b.closing[op_lang]), rnd)))
             if rnd.random() < 0.6:
                 turns.append((caller_label, _render(_pick(rnd, b.thanks[caller_lang]), rnd)))
-        return " ".join(f"{label} {text.lower()}" for label, text in turns)
+        text = " ".join(f"{label} {text.lower()}" for label, text in turns)
+        return _IBAN_LOWER.sub(lambda m: m.group(0).upper(), text) if "kz" in text else text
 
     # web / messenger / mobile chat: shorter, cleaner turns
     if pii and rnd.random() < 0.7:
@@ -507,9 +514,9 @@ def iter_generated(n: int, *, seed: int = 0, start: str = "2023-01-01", years: i
         langs = rng.choice(4, size=k, p=LANGUAGE_SHARES)
         chans = (rng.random(k)[:, None] > ch_cum[types]).sum(axis=1)
         hours = np.where(chans == 0, rng.choice(24, size=k, p=phone_h), rng.choice(24, size=k, p=chat_h))
-        secs = np.sort(hours * 3600 + rng.integers(0, 3600, size=k))
-        order = rng.permutation(k)   # times are sorted; the other attributes follow a random order
-        types, langs, chans, hours = types[order], langs[order], chans[order], hours[order]
+        secs = hours * 3600 + rng.integers(0, 3600, size=k)
+        order = np.argsort(secs, kind="stable")   # rows of a day in time order
+        types, langs, chans, secs = types[order], langs[order], chans[order], secs[order]
         dur = rng.lognormal(np.log(aht[types] * _CHANNEL_AHT[chans]), 0.45)
         u_hard = rng.random(k)
         hard = np.where(u_hard < HARD_SHARE, 1 + (u_hard < HARD_SHARE * 0.75) + (u_hard < HARD_SHARE * 0.35), 0)
