@@ -223,10 +223,12 @@ _PERSON = "<PERSON>"
 _PREDICATE_END = re.compile(r"(?:мын|мін|бын|бін|пын|пін|мыз|міз)$")
 _STRICT_GAP = re.compile(r"[ \t]*,?[ \t]+|[ \t]+")
 # case endings a name does not carry when someone introduces themselves
-_CASE_END = re.compile(r"(?:дан|ден|тан|тен|нан|нен|да|де|та|те|ға|ге|қа|ке|ом|ой)$")
+# (checked after "мен" only: "мен Астанадан" is "I, from Astana"; -тан/-тен are
+# left out because names end so: Нұрсұлтан, Дастан)
+_CASE_END = re.compile(r"(?:дан|ден|нан|нен|да|де|та|те|ға|ге|қа|ке|ом|ой)$")
 
 
-def _name_span(text: str, start: int, strict: bool) -> tuple[int, int] | None:
+def _name_span(text: str, start: int, strict: bool, after_men: bool = False) -> tuple[int, int] | None:
     """Return the span of the name that follows a trigger ending at ``start``."""
     if strict:
         gap = _STRICT_GAP.match(text, start)
@@ -243,7 +245,7 @@ def _name_span(text: str, start: int, strict: bool) -> tuple[int, int] | None:
     if lw in _NOT_NAME:
         return None
     first_cap = w[0].isupper()
-    if strict and (not first_cap or (len(w) > 1 and w.isupper()) or _CASE_END.search(lw)):
+    if strict and (not first_cap or (len(w) > 1 and w.isupper()) or (after_men and _CASE_END.search(lw))):
         return None
     end = m.end()
     n = len(text)
@@ -282,12 +284,14 @@ def _redact_names(text: str, flags: int = _NAME | _PATRO) -> str:
                 s, e = m.span()
                 if (s and low[s - 1].isalpha()) or (e < n and low[e].isalpha()):
                     continue
-                span = _name_span(text, e, m.group("strict") is not None)
+                strict = m.group("strict")
+                span = _name_span(text, e, strict is not None, strict == "мен")
                 if span is not None:
                     spans.append(span)
         else:  # case folding changed the length: match case-insensitively instead
             for m in _TRIGGER.finditer(text):
-                span = _name_span(text, m.end(), m.group("strict") is not None)
+                strict = m.group("strict")
+                span = _name_span(text, m.end(), strict is not None, strict is not None and strict.lower() == "мен")
                 if span is not None:
                     spans.append(span)
         if "зовут" in low or "боламын" in low:

@@ -152,6 +152,8 @@ def test_iban_valid_or_named():
         ("My name is John Smith and I need help", "My name is <PERSON> and I need help"),
         ("this is David speaking", "this is <PERSON> speaking"),
         ("с вами говорит оператор Алия", "с вами говорит оператор <PERSON>"),
+        ("маман Нұрсұлтан, тыңдап тұрмын", "маман <PERSON>, тыңдап тұрмын"),
+        ("Сәлеметсіз бе, мен Дастан", "Сәлеметсіз бе, мен <PERSON>"),
         ("справка на имя Иванова Ивана Петровича", "справка на имя <PERSON>"),
         ("Иванов Иван Иванович подал заявление", "<PERSON> подал заявление"),
     ],
