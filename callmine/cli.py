@@ -127,12 +127,116 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
     """forecast.py (issue #8)."""
-    return _not_implemented("forecast", 8)
+    import pandas as pd
+
+    from callmine import forecast as fc
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            print(msg, file=sys.stderr)
+
+    if args.input_file is None:
+        if args.freq == "year":
+            table = fc.project_load(args.base, args.growth, args.years, start=args.start)
+        else:
+            table = fc.project_periods(args.base, args.growth, args.years, start=args.start, freq=args.freq)
+    else:
+        from callmine.errors import DataError
+        from callmine.io import read_calls
+
+        holidays = None if args.holidays.lower() == "none" else args.holidays
+        model = fc.LoadForecaster(holidays=holidays)
+        try:
+            rows, _ = read_calls(args.input_file, text_col=args.time_col, encoding=args.encoding)
+            log = True
+        except DataError as first:
+            try:
+                rows, _ = read_calls(args.input_file, text_col=args.date_col, required=[args.calls_col],
+                                     encoding=args.encoding)
+                log = False
+            except DataError:
+                raise DataError(f"{first}; a daily-count file needs columns {args.date_col!r} and "
+                                f"{args.calls_col!r} instead") from None
+        if log:
+            times = fc._timestamps(rows[args.time_col], args.time_col)
+            daily = fc.daily_counts(times)
+            say(f"{args.input_file}: {int(daily.sum())} calls over {len(daily)} days")
+        else:
+            dates = pd.to_datetime(rows[args.date_col], errors="coerce", format="mixed")
+            calls = pd.to_numeric(rows[args.calls_col], errors="coerce")
+            ok = dates.notna() & calls.notna()
+            if not ok.any():
+                raise DataError(f"{args.input_file}: no row has a readable {args.date_col!r} and "
+                                f"numeric {args.calls_col!r}")
+            daily = calls[ok].groupby(dates[ok].dt.normalize()).sum().astype(float)
+            daily.index = pd.DatetimeIndex(daily.index, name="date")
+        model.fit(daily)
+        say(f"fitted on {model.n_days_} days: growth {model.growth_rate_:+.1%}/year estimated "
+            f"({model.growth_used_:+.1%} used), backtest MAPE {model.backtest_mape_:.2f}%")
+        pred = model.predict(args.steps)
+        if args.by_type:
+            if not log or args.by_type not in rows.columns:
+                raise DataError(f"--by-type {args.by_type!r} needs a call log with that column")
+            table = fc.forecast_by_type(times, rows[args.by_type], steps=args.steps, total=pred)
+        elif args.intraday:
+            if not log:
+                raise DataError("--intraday needs a call log with start times, not daily counts")
+            profile = fc.intraday_profile(times, freq=args.intraday)
+            table = fc.spread_intraday(pred, profile)
+        else:
+            table = pred.reset_index()
+    print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if args.output:
+        from callmine.io import write_table
+
+        write_table(table, args.output)
+        say(f"wrote {args.output}")
+    return 0
 
 
 def _cmd_staff(args: argparse.Namespace) -> int:
     """staffing.py (issue #8)."""
-    return _not_implemented("staff", 8)
+    import json
+
+    import pandas as pd
+
+    from callmine import staffing as st
+
+    targets = dict(service_level=args.service_level, target_time=args.target_time,
+                   max_occupancy=args.max_occupancy, shrinkage=args.shrinkage, patience=args.patience)
+    if args.input_file is not None:
+        from callmine.io import read_calls
+
+        rows, _ = read_calls(args.input_file, text_col=args.calls_col, encoding=args.encoding)
+        load = rows.copy()
+        load[args.calls_col] = pd.to_numeric(load[args.calls_col], errors="coerce").fillna(0.0)
+        table = st.staffing_plan(load, interval=args.interval, aht=args.aht, calls_col=args.calls_col, **targets)
+    elif args.calls is None:
+        raise CallmineError("give --calls N (calls per interval) or an INPUT_FILE with a calls column")
+    elif args.agents is not None:
+        traffic = st.traffic_intensity(args.calls, args.interval, args.aht)
+        if args.patience is not None:
+            r = st.erlang_a(traffic, args.agents, args.aht, args.patience, args.target_time)
+        else:
+            r = {"p_wait": st.erlang_c(traffic, args.agents),
+                 "service_level": st.service_level(traffic, args.agents, args.aht, args.target_time),
+                 "asa": st.average_speed_of_answer(traffic, args.agents, args.aht),
+                 "occupancy": st.occupancy(traffic, args.agents), "p_abandon": 0.0}
+        table = pd.DataFrame([{"calls": args.calls, "traffic": traffic, "agents": args.agents, **r}])
+    else:
+        r = st.required_agents(args.calls, args.interval, args.aht, **targets)
+        table = pd.DataFrame([{"calls": args.calls, **r}])
+    if args.json:
+        print(json.dumps(table.to_dict("records"), default=float))
+    else:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.output:
+        from callmine.io import write_table
+
+        write_table(table, args.output)
+        if not args.quiet:
+            print(f"wrote {args.output}", file=sys.stderr)
+    return 0
 
 
 def _cmd_egdi(args: argparse.Namespace) -> int:
@@ -263,17 +367,64 @@ def build_parser() -> argparse.ArgumentParser:
 
     # forecast
     p = add("forecast", _cmd_forecast, "Project or forecast call load.",
-            "callmine forecast --base 14000 --growth 0.15 --years 5")
+            "callmine forecast --base 14000 --growth 0.15 --years 5\n"
+            "  callmine forecast sample_data/calls.csv --steps 28 --intraday 30min -o load.csv\n"
+            "  callmine forecast daily.csv --steps 20 --holidays US   (daily.csv: date,calls)")
     p.add_argument("input_file", nargs="?", default=None, metavar="INPUT_FILE",
                    help="call log (with started_at) or daily counts (date, calls); "
                         "omit to project from --base and --growth")
     _add_encoding(p)
     p.add_argument("-o", "--output", default=None, metavar="CSV")
+    p.add_argument("--base", type=float, default=14000, metavar="CALLS",
+                   help="calls per day today, for the projection (default: 14000)")
+    p.add_argument("--growth", type=float, default=0.15, metavar="SHARE",
+                   help="annual growth, 0.15 = +15%% a year (default: 0.15)")
+    p.add_argument("--years", type=int, default=5, metavar="N", help="years to project (default: 5)")
+    p.add_argument("--start", default=None, metavar="DATE", help="first day of year 0 (e.g. 2026-01-01)")
+    p.add_argument("--freq", choices=["year", "month", "day"], default="year",
+                   help="projection rows: one per year (default), month or day")
+    p.add_argument("--steps", type=int, default=28, metavar="DAYS",
+                   help="days to forecast from a file (default: 28)")
+    p.add_argument("--holidays", default="KZ", metavar="CODE",
+                   help="country code of public holidays (default: KZ) or 'none'")
+    p.add_argument("--time-col", default="started_at", metavar="COL",
+                   help="call start column of a call log (default: started_at)")
+    p.add_argument("--date-col", default="date", metavar="COL", help="date column of a daily-count file")
+    p.add_argument("--calls-col", default="calls", metavar="COL", help="count column of a daily-count file")
+    p.add_argument("--by-type", default=None, metavar="COL",
+                   help="split the forecast by this request-type column (types add up to the total)")
+    p.add_argument("--intraday", default=None, metavar="FREQ",
+                   help="spread the daily forecast over intervals of the day: 15min, 30min or 60min")
+    _add_quiet(p)
 
     # staff
-    p = add("staff", _cmd_staff, "Operators needed for a load (Erlang C).",
-            "callmine staff --calls 100 --interval 1800 --aht 180")
+    p = add("staff", _cmd_staff, "Operators needed for a load (Erlang C, or Erlang A with --patience).",
+            "callmine staff --calls 100 --interval 1800 --aht 180 --shrinkage 0.3\n"
+            "  callmine staff load.csv --aht 180 --max-occupancy 0.85 -o plan.csv   (a calls column per interval)")
+    p.add_argument("input_file", nargs="?", default=None, metavar="INPUT_FILE",
+                   help="optional table with calls per interval (e.g. from 'callmine forecast --intraday')")
+    _add_encoding(p)
     p.add_argument("-o", "--output", default=None, metavar="CSV")
+    p.add_argument("--calls", type=float, default=None, metavar="N", help="calls offered in one interval")
+    p.add_argument("--calls-col", default="calls", metavar="COL", help="calls column of INPUT_FILE")
+    p.add_argument("--interval", type=float, default=1800, metavar="SECONDS",
+                   help="interval length in seconds (default: 1800)")
+    p.add_argument("--aht", type=float, default=180, metavar="SECONDS",
+                   help="average handle time in seconds (default: 180)")
+    p.add_argument("--service-level", type=float, default=0.8, metavar="SHARE",
+                   help="share of calls to answer within --target-time (default: 0.8)")
+    p.add_argument("--target-time", type=float, default=20, metavar="SECONDS",
+                   help="answer target in seconds (default: 20)")
+    p.add_argument("--max-occupancy", type=float, default=1.0, metavar="SHARE",
+                   help="upper limit on agent occupancy (default: 1.0, no limit)")
+    p.add_argument("--shrinkage", type=float, default=0.0, metavar="SHARE",
+                   help="share of paid time off the phones (default: 0)")
+    p.add_argument("--patience", type=float, default=None, metavar="SECONDS",
+                   help="mean caller patience: use Erlang A (abandonment) instead of Erlang C")
+    p.add_argument("--agents", type=int, default=None, metavar="N",
+                   help="evaluate this many agents instead of finding the number needed")
+    p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    _add_quiet(p)
 
     # egdi
     p = add("egdi", _cmd_egdi, "E-Government Development Index (UN method).",

@@ -3,7 +3,7 @@
 Two tools for two questions:
 
 * :func:`project_load` answers "how many calls a day in year N?" by compound
-  growth (14,000 calls/day growing 15% a year reaches 28,158.6 in year 5);
+  growth (14,000 calls/day growing 15% a year reaches 14,000 x 1.15^5 = 28,159.0 in year 5);
   :func:`project_periods` breaks such a projection down by month or day with a
   seasonal profile.
 * :class:`LoadForecaster` learns a daily call series (weekly pattern, public
@@ -18,8 +18,8 @@ up to the total (:func:`forecast_by_type`).
 Examples
 --------
 >>> from callmine.forecast import project_load
->>> round(project_load(14000, 0.15, 5)["daily_calls"].iloc[-1], 1)
-28158.6
+>>> float(round(project_load(14000, 0.15, 5)["daily_calls"].iloc[-1], 1))
+28159.0
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def project_periods(base_daily_calls=14000, annual_growth=0.15, years=5, start=N
     --------
     >>> m = project_periods(14000, 0.15, 1, start="2026-01-01")
     >>> len(m), int(m["calls"].iloc[:12].sum() / 365)
-    (24, 14951)
+    (24, 15021)
     """
     _check_growth_args(base_daily_calls, annual_growth, years)
     if freq not in ("month", "day"):
@@ -742,7 +742,7 @@ def intraday_profile(started_at, *, freq="30min", weights=None, by_weekday=True)
     Examples
     --------
     >>> p = intraday_profile(["2026-01-05 09:10", "2026-01-05 09:40", "2026-01-05 10:05"], freq="60min")
-    >>> p.loc[:, 0].max()
+    >>> float(p.loc[:, 0].max())
     0.6666666666666666
     """
     step = _check_freq(freq)
