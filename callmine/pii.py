@@ -202,7 +202,7 @@ _SURNAME_LIKE = re.compile(
 # Words that are never a name even right after a trigger (case-folded).
 _NOT_NAME = frozenset(
     """
-    я мы вы ты он она они это этот эта тот та как что кто не нет да и а но или же ли бы
+    я мы вы ты он она они это этот эта тот та как что кто не нет да и а но или же бы
     ну вот так там тут здесь сейчас уже еще ещё просто тоже очень по на в во с со к ко у о об
     от до за из для при про без над под the a an and or but so just not no yes i you he she
     we they it is am are was were be calling call here there from with about to for of on in
@@ -262,7 +262,8 @@ def _name_span(text: str, start: int, strict: bool, after_men: bool = False) -> 
         nlw = nw.lower()
         if nlw in _NOT_NAME or _PREDICATE_END.search(nlw) is not None:
             break
-        if not ((first_cap and nw[0].isupper()) or _SURNAME_LIKE.search(nlw)):
+        short_first = end == m.end() and len(w) <= 3  # "Ли Бекзат", "ким анна": a short surname first
+        if not ((first_cap and nw[0].isupper()) or short_first or _SURNAME_LIKE.search(nlw)):
             # "жумабаева ерлан ивановна": a first name is followed by a patronymic
             sp2 = nxt.end()
             while sp2 < n and text[sp2] == " ":

@@ -294,6 +294,14 @@ _KK_ONLY = (_KK_SW - _RU_SW) | frozenset(
     азамат азаматтар жеке куәлік жинақ зейнет жәрдем ақша төлем""".split()
 )
 _RU_HINT = re.compile(r"[ъьщэё]|(?:ться|тся|ого|его|ому|ему|ые|ие|ая|яя|ой|ей|ия|ть)$")
+# Kazakh endings on words without Kazakh letters (жатырмын, алмай, тұрдым is caught by ұ)
+_KK_HINT = re.compile(r"(?:мын|мыз|сыз|ймын|ған|ген|лар|лер|дар|дер|тар|тер|нан|нен|атын|еміз|ып|уге|уға|жатыр)$")
+# words that say nothing about the language: fillers both languages use, turn markers
+_NEUTRAL = frozenset(
+    "ну вот как бы типа короче ээ эээ мм ммм алло да ок окей"
+    " оператор клиент абонент маман специалист консультант агент".split()
+)
+_EMAIL_OR_DOMAIN = re.compile(r"\S*@\S*|\S+\.(?:kz|ru|com|org|net|gov|рф)\S*|<[a-z]+>")
 
 
 def detect_language(text: str) -> str:
@@ -315,18 +323,22 @@ def detect_language(text: str) -> str:
     'mixed'
     """
     low = text.lower()
+    if "@" in low or "." in low or "<" in low:
+        low = _EMAIL_OR_DOMAIN.sub(" ", low)
     words = _WORD.findall(low)
     if not words:
         return "unknown"
     en = kk = ru = weak_ru = 0
     for w in words:
-        if w in _PLACEHOLDER_WORDS:
+        if w in _NEUTRAL:
             continue
         if _HAS_LAT.search(w) is not None:
             if _HAS_CYR.search(w) is None:
                 en += 1
                 continue
         if _KK_CHARS.search(w) is not None or w in _KK_ONLY:
+            kk += 1
+        elif _KK_HINT.search(w) is not None:
             kk += 1
         elif w in _RU_ONLY or _RU_HINT.search(w) is not None:
             ru += 1
@@ -349,7 +361,6 @@ def detect_language(text: str) -> str:
     return "kk" if share > 0.5 else "ru"
 
 
-_PLACEHOLDER_WORDS = frozenset(p.strip("<>") for p in _PLACEHOLDER_TOKENS)
 
 # --------------------------------------------------------------------------- speaker turns
 
