@@ -62,14 +62,92 @@ def _add_input(p: argparse.ArgumentParser, name: str = "input_file", metavar: st
 # Handlers. Each is owned by the module named in its docstring.
 # ---------------------------------------------------------------------------
 
+def _read_labelled(path: str, text_col: str, label_col: str, encoding, quiet: bool = False):
+    """(texts, labels) of a labelled call log; rejects and unlabelled rows reported on stderr."""
+    from callmine.io import read_calls
+
+    rows, rejects = read_calls(path, text_col=text_col, required=[label_col], encoding=encoding)
+    labels = rows[label_col].astype("string").str.strip()
+    unlabelled = (labels.isna() | (labels == "")).to_numpy(dtype=bool)
+    if len(rejects) and not quiet:
+        reasons = rejects["reason"].value_counts().to_dict()
+        print(f"{path}: skipped {len(rejects)} rows without usable text: {reasons}", file=sys.stderr)
+    if unlabelled.any() and not quiet:
+        print(f"{path}: skipped {int(unlabelled.sum())} rows with an empty {label_col!r} "
+              f"(first at row {int(rows.index[unlabelled][0])})", file=sys.stderr)
+    return (rows[text_col].to_numpy(dtype=object)[~unlabelled],
+            labels.to_numpy(dtype=object)[~unlabelled])
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     """classify.py / persist.py (issue #4)."""
-    return _not_implemented("train", 4)
+    import time
+
+    from callmine.classify import RequestTypeClassifier, cross_evaluate
+    from callmine.persist import data_fingerprint, save_model
+
+    texts, labels = _read_labelled(args.train_file, args.text_col, args.label_col, args.encoding,
+                                   args.quiet)
+    clf = RequestTypeClassifier(profile=args.profile, other_label=args.other_label,
+                                random_state=args.random_state)
+    meta = {"training_data": {"file": str(args.train_file), "rows": int(len(texts)),
+                              "sha256": data_fingerprint(texts, labels),
+                              "text_col": args.text_col, "label_col": args.label_col}}
+    if args.cv:
+        if not args.quiet:
+            print(f"cross-validating ({args.cv} folds) ...", file=sys.stderr)
+        cv = cross_evaluate(clf, texts, labels, cv=args.cv, random_state=args.random_state,
+                            other_label=args.other_label)
+        meta["cross_validation"] = {k: v for k, v in cv.items() if k != "folds"}
+        if not args.quiet:
+            print(f"cv accuracy {cv['accuracy_mean']:.4f} +- {cv['accuracy_std']:.4f}, "
+                  f"macro-F1 {cv['macro_f1_mean']:.4f}", file=sys.stderr)
+    if not args.quiet:
+        print(f"training the {args.profile!r} classifier on {len(texts)} calls, "
+              f"{len(set(labels.tolist()))} types ...", file=sys.stderr)
+    t0 = time.perf_counter()
+    clf.fit(texts, labels)
+    meta["training_seconds"] = round(time.perf_counter() - t0, 2)
+    save_model(clf, args.output, metadata=meta, format=args.format)
+    if not args.quiet:
+        r = clf.fit_report_
+        print(f"wrote {args.output}: held-out accuracy {r['cv_accuracy']:.4f}, "
+              f"threshold {clf.threshold_:.3f} ({meta['training_seconds']} s)", file=sys.stderr)
+    return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """classify.py / persist.py (issue #4)."""
-    return _not_implemented("evaluate", 4)
+    import json
+
+    from callmine.classify import evaluate
+    from callmine.persist import load_model
+
+    model = load_model(args.model_file)
+    texts, labels = _read_labelled(args.test_file, args.text_col, args.label_col, args.encoding)
+    other = args.other_label if args.other_label is not None else getattr(model, "other_label", "other")
+    result = evaluate(model, texts, labels, other_label=other)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    lines = [f"calls               {result['n']}",
+             f"accuracy            {result['accuracy']:.4f}",
+             f"macro-F1            {result['macro_f1']:.4f}"]
+    if "in_scope_accuracy" in result:
+        lines += [f"in-scope accuracy   {result['in_scope_accuracy']:.4f}",
+                  f"out-of-scope recall {result['oos_recall']:.4f}"]
+    lines.append(f"predicted {other!r}     {result['rejected_share']:.2%}")
+    lines.append("")
+    lines.append(f"{'type':<32} {'precision':>9} {'recall':>7} {'support':>8}")
+    for t, v in result["per_type"].items():
+        lines.append(f"{t[:32]:<32} {v['precision']:9.3f} {v['recall']:7.3f} {v['support']:8d}")
+    if result["confused_pairs"]:
+        lines.append("")
+        lines.append("most confused (true -> predicted: count)")
+        for c in result["confused_pairs"]:
+            lines.append(f"  {c['true']} -> {c['predicted']}: {c['count']}")
+    print("\n".join(lines))
+    return 0
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
@@ -278,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--other-label", default="other", metavar="LABEL",
                    help="label of out-of-scope examples (default: other)")
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    p.add_argument("--cv", type=int, default=0, metavar="K",
+                   help="also run K-fold cross-validation and store its figures in the model file")
+    p.add_argument("--format", choices=["pickle", "skops"], default="pickle",
+                   help="model file payload: pickle (default) or skops (loads without running "
+                        "code; needs callmine[safe])")
     _add_quiet(p)
 
     # evaluate
@@ -289,7 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_text_col(p)
     _add_encoding(p)
     p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
-    p.add_argument("--other-label", default="other", metavar="LABEL")
+    p.add_argument("--other-label", default=None, metavar="LABEL",
+                   help="label of out-of-scope requests in TEST_FILE (default: the model's, "
+                        "usually other)")
 
     # classify
     p = add("classify", _cmd_classify, "Batch-classify a call log (streaming, parallel, resumable).",
