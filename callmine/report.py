@@ -73,7 +73,7 @@ _T = {
                       "eliminate": "certificates of data the state holds: inter-agency data check",
                       "operator": "complex, emotional or complaint calls: keep a person"},
         "share_axis": "share of calls", "cum_axis": "cumulative share", "others": "others",
-        "year": "year", "daily_calls": "calls per day", "fte": "operators (FTE)",
+        "year": "year", "daily_calls": "calls per day", "fte": "operators (FTE)", "peak": "agents at peak",
         "without": "without automation", "with": "with automation",
         "mode_table": ["mode", "types", "share of calls", "deflection", "calls freed/yr", "hours freed/yr"],
         "assump_rows": {
@@ -131,7 +131,7 @@ _T = {
                       "eliminate": "справки о данных, которые есть у государства: межведомственная проверка",
                       "operator": "сложные, эмоциональные звонки и жалобы: нужен человек"},
         "share_axis": "доля звонков", "cum_axis": "накопленная доля", "others": "прочие",
-        "year": "год", "daily_calls": "звонков в день", "fte": "операторов (ставки)",
+        "year": "год", "daily_calls": "звонков в день", "fte": "операторов (ставки)", "peak": "операторов в пик",
         "without": "без автоматизации", "with": "с автоматизацией",
         "mode_table": ["режим", "типов", "доля звонков", "доля отвода", "звонков/год", "часов/год"],
         "assump_rows": {
@@ -589,7 +589,7 @@ def _projection_table(proj: pd.DataFrame, t: dict) -> str:
     e = html.escape
     cols = [("year", t["year"]), ("daily_calls", f"{t['daily_calls']} ({t['without']})"),
             ("daily_calls_automated", f"{t['daily_calls']} ({t['with']})"),
-            ("peak_agents", "peak agents / пик"), ("peak_agents_automated", "peak agents (auto)"),
+            ("peak_agents", f"{t['peak']} ({t['without']})"), ("peak_agents_automated", f"{t['peak']} ({t['with']})"),
             ("operators_fte", f"{t['fte']} ({t['without']})"), ("operators_fte_automated", f"{t['fte']} ({t['with']})")]
     head = "".join(f"<th>{e(c)}</th>" for _, c in cols)
     body = "".join("<tr>" + "".join(f"<td class='n'>{_fmt_int(r[k])}</td>" for k, _ in cols) + "</tr>"
