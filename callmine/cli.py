@@ -156,7 +156,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
     summary = classify_file(args.model_file, args.input_file, args.output, text_col=args.text_col,
                             encoding=args.encoding, jobs=args.jobs, chunksize=args.chunk_size,
-                            resume=args.resume, scheduler=args.scheduler, dedupe=not args.no_dedupe,
+                            resume=args.resume, scheduler=args.scheduler,
                             progress=not args.quiet and sys.stderr.isatty())
     if not args.quiet:
         print(format_summary(summary), file=sys.stderr)
@@ -319,7 +319,34 @@ def _cmd_staff(args: argparse.Namespace) -> int:
 
 def _cmd_egdi(args: argparse.Namespace) -> int:
     """egdi.py (issue #9)."""
-    return _not_implemented("egdi", 9)
+    import pandas as pd
+
+    from callmine.egdi import egdi, egdi_level, egdi_table
+    from callmine.errors import DataError
+    from callmine.io import read_calls, write_table
+
+    given = {k: getattr(args, k) for k in ("osi", "tii", "hci")}
+    n_given = sum(v is not None for v in given.values())
+    if not ((args.csv is None and n_given == 3) or (args.csv is not None and n_given == 0)):
+        print("callmine egdi: error: give either --osi, --tii and --hci, or --csv FILE",
+              file=sys.stderr)
+        return 2
+    if args.csv is None:
+        value = egdi(**given)
+        table = pd.DataFrame([{**given, "egdi": value, "level": egdi_level(value)}])
+        print(f"EGDI {value:.4f} ({table['level'][0]})")
+    else:
+        rows, rejects = read_calls(args.csv, text_col=args.country_col, encoding=args.encoding)
+        if len(rejects):
+            first = rejects.iloc[0]
+            raise DataError(f"{args.csv}: row {first['row']}: {first['reason']} "
+                            f"(no value in column {args.country_col!r})")
+        table = egdi_table(rows.reset_index(drop=True), country_col=args.country_col)
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.output:
+        write_table(table.round(4), args.output)
+        print(f"wrote {len(table)} row(s) to {args.output}", file=sys.stderr)
+    return 0
 
 
 # ---------------------------------------------------------------------------
@@ -392,9 +419,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (needs callmine[dask]); "
                         "input and output stay on this machine")
-    p.add_argument("--no-dedupe", action="store_true",
-                   help="classify every row, even a transcript repeated in the same chunk "
-                        "(default: each distinct transcript once)")
     _add_quiet(p)
 
     # discover
@@ -513,8 +537,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     # egdi
     p = add("egdi", _cmd_egdi, "E-Government Development Index (UN method).",
-            "callmine egdi --osi 0.8681 --tii 0.5723 --hci 0.8388")
-    p.add_argument("-o", "--output", default=None, metavar="CSV")
+            "callmine egdi --osi 0.8681 --tii 0.5723 --hci 0.8388\n"
+            "  callmine egdi --csv countries.csv -o egdi.csv\n\n"
+            "EGDI = (OSI + TII + HCI) / 3 (UN E-Government Survey 2018). The CSV has a country\n"
+            "column and either osi, tii, hci (0..1) or raw indicators named osi_*, tii_*, hci_*,\n"
+            "which are z-scored and min-max normalised across the countries in the file.")
+    p.add_argument("--osi", type=float, default=None, metavar="X", help="Online Service Index, 0..1")
+    p.add_argument("--tii", type=float, default=None, metavar="X",
+                   help="Telecommunication Infrastructure Index, 0..1")
+    p.add_argument("--hci", type=float, default=None, metavar="X", help="Human Capital Index, 0..1")
+    p.add_argument("--csv", default=None, metavar="FILE",
+                   help="table of countries (.csv, .tsv, .jsonl, .parquet)")
+    p.add_argument("--country-col", default="country", metavar="COL",
+                   help="column with the country names (default: country)")
+    _add_encoding(p)
+    p.add_argument("-o", "--output", default=None, metavar="CSV",
+                   help="also write the result table (.csv, .tsv, .jsonl, .parquet)")
 
     return parser
 
