@@ -535,8 +535,12 @@ def _parse_times(col: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         t = col
     else:
-        s = col.astype("string")
-        t = pd.to_datetime(s, errors="coerce", format="ISO8601", utc=False)
+        s = col.astype("string").str.strip()
+        try:
+            t = pd.to_datetime(s, errors="coerce", format="ISO8601")
+        except ValueError:  # mixed UTC offsets: keep each call's local wall-clock time
+            s = s.str.replace(r"(Z|[+-]\d\d:?\d\d)$", "", regex=True)
+            t = pd.to_datetime(s, errors="coerce", format="ISO8601")
         if t.notna().mean() < 0.5:
             t = pd.to_datetime(s, errors="coerce", format="mixed", dayfirst=True)
     if isinstance(t.dtype, pd.DatetimeTZDtype):

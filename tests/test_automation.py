@@ -213,6 +213,18 @@ def test_repeat_rate_counts_the_same_caller_about_the_same_type_within_the_windo
     assert short.loc["a", "repeat_rate"] == 0.0
 
 
+@pytest.mark.parametrize("stamps", [
+    ["2026-01-01T10:00:00+05:00", "2026-01-31T10:00:00+06:00"],  # mixed UTC offsets
+    ["01.01.2026 10:00", "31.01.2026 10:00"],                     # day-first, not ISO
+    ["2026-01-01T10:00:00Z", "2026-01-31T10:00:00Z"],
+])
+def test_started_at_in_several_formats_gives_the_period_and_per_day_rate(stamps):
+    calls = pd.DataFrame({"request_type": ["a", "a"], "text": ["статус заявки"] * 2, "started_at": stamps})
+    res = analyze_automation(calls, project=False)
+    assert res.summary["period"] == {"start": "2026-01-01", "end": "2026-01-31", "days": 31}
+    assert res.table.loc[0, "calls_per_day"] == pytest.approx(2 / 31, abs=1e-2)
+
+
 def test_without_caller_duration_or_time_the_missing_parts_are_nan_and_noted():
     calls = planted_log(caller=False).drop(columns=["duration_s", "started_at"])
     res = analyze_automation(calls, project=False)
