@@ -277,39 +277,51 @@ def traffic_intensity(calls, interval, aht):
 # Erlang A (M/M/n+M, Palm's model with exponential patience)
 # ---------------------------------------------------------------------------
 
-def _log_a_fn(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """log A(x, y), ``A(x, y) = x e^y y^-x gamma(x, y) = sum_j y^j / prod_{i<=j} (x + i)``."""
+# Above this x = n mu / theta the incomplete-gamma form of A loses digits (its log terms are
+# ~x log x); below-capacity cases then use the positive series instead.
+_SERIES_X = 1e6
+
+
+def _log_a_fn(x: np.ndarray, y: np.ndarray, with_d: bool = False):
+    """log A(x, y), ``A(x, y) = x e^y y^-x gamma(x, y) = sum_j y^j / prod_{i<=j} (x + i)``.
+
+    With ``with_d`` also returns ``D / A`` where ``D = sum_j j y^j / prod (x + i)``
+    (the mean queue length per waiting state), computed without cancellation.
+    """
     x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     out = np.zeros(x.shape, dtype=float)
+    d_over_a = np.zeros(x.shape, dtype=float)
     pos = y > 0
-    if not np.any(pos):
-        return out
-    xp, yp = x[pos], y[pos]
-    with np.errstate(divide="ignore"):
-        p = special.gammainc(xp, yp)
-        val = np.log(xp) + yp - xp * np.log(yp) + special.gammaln(xp) + np.log(p)
-    under = p < _TINY
-    for k in np.flatnonzero(under):
-        val[k] = _log_a_series(xp[k], yp[k])
-    out[pos] = val
-    return out
+    if np.any(pos):
+        xp, yp = x[pos], y[pos]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            p = special.gammainc(xp, yp)
+            val = np.log(xp) + yp - xp * np.log(yp) + special.gammaln(xp) + np.log(p)
+            # D = x - A (x - y)  (from (x + j) t_j = y t_{j-1})
+            dva = xp * np.exp(-val) - (xp - yp)
+        series = (p < _TINY) | ((xp > _SERIES_X) & (yp < xp))
+        for k in np.flatnonzero(series):
+            val[k], dva[k] = _log_a_series(xp[k], yp[k])
+        out[pos] = val
+        d_over_a[pos] = np.maximum(dva, 0.0)
+    return (out, d_over_a) if with_d else out
 
 
-def _log_a_series(x: float, y: float) -> float:
-    """log of sum_j y^j / prod_{i=1..j}(x + i) when y << x (terms fall geometrically)."""
-    total_log = 0.0  # log of the j = 0 term (1)
-    acc = [0.0]
+def _log_a_series(x: float, y: float) -> tuple[float, float]:
+    """(log A, D / A) from the series when y < x (terms fall at least geometrically)."""
+    acc, acc_d = [0.0], [-np.inf]
     log_term, j0, step = 0.0, 1, 4096
     while True:
         j = np.arange(j0, j0 + step, dtype=float)
         logs = log_term + np.cumsum(np.log(y) - np.log(x + j))
         acc.append(float(special.logsumexp(logs)))
+        acc_d.append(float(special.logsumexp(logs + np.log(j))))
         log_term = float(logs[-1])
         j0 += step
         if log_term < -45:
             break
-    total_log = float(special.logsumexp(acc))
-    return total_log
+    log_a = float(special.logsumexp(acc))
+    return log_a, float(np.exp(special.logsumexp(acc_d) - log_a))
 
 
 def _erlang_a(a, n, aht, patience, t):
@@ -321,13 +333,16 @@ def _erlang_a(a, n, aht, patience, t):
     x = n * mu / theta                      # n mu / theta
     y = lam / theta                         # lambda / theta
     b = _erlang_b(a, n)
-    log_a = _log_a_fn(x, y)
-    a_xy = np.exp(log_a)
+    log_a, d_over_a = _log_a_fn(x, y, with_d=True)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        p_n = b / (1.0 + (a_xy - 1.0) * b)              # P(all busy, nobody queued)
-        p_wait = a_xy * p_n
+        # pi_n = E / (1 + (A - 1) E); P(wait) = A pi_n = 1 / (1 + (1 - E) / (A E)), in logs
+        # so that an astronomically large A (overload, long patience) cannot overflow
+        ratio = np.exp(np.log1p(-b) - log_a - np.log(b))
+        p_wait = np.where(b > 0, 1.0 / (1.0 + ratio), 0.0)
         rho = lam / (n * mu)
-        p_ab_given_wait = np.where(rho > 0, 1.0 / (rho * a_xy) + 1.0 - 1.0 / rho, 0.0)
+        # P(abandon | wait) = theta E[queue | wait] / lambda = D / (A y)
+        #                  = 1 / (rho A) + 1 - 1 / rho, evaluated without cancellation
+        p_ab_given_wait = np.where(y > 0, d_over_a / np.where(y > 0, y, 1.0), 0.0)
         p_ab_given_wait = np.clip(p_ab_given_wait, 0.0, 1.0)
         p_abandon = p_ab_given_wait * p_wait
         occ = np.minimum(rho * (1.0 - p_abandon), 1.0)
@@ -335,13 +350,14 @@ def _erlang_a(a, n, aht, patience, t):
         # answered within t: P(W = 0) + int_0^t f_V(s) e^{-theta s} ds, V = offered wait
         u_log = -theta * t
         yu = y * np.exp(u_log)
+        y_gain = -y * np.expm1(u_log)           # y (1 - e^{-theta t}) without cancellation
         log_a1 = _log_a_fn(x + 1.0, y)
         log_a1u = _log_a_fn(x + 1.0, yu)
-        tail = np.exp((x + 1.0) * u_log + y - yu + log_a1u - log_a1)
-        answered_by_t = p_n * x / (x + 1.0) * np.exp(log_a1) * (1.0 - tail)
+        tail = np.exp((x + 1.0) * u_log + y_gain + log_a1u - log_a1)
+        answered_by_t = p_wait * np.exp(log_a1 - log_a) * x / (x + 1.0) * (1.0 - tail)
         sl = (1.0 - p_wait) + answered_by_t
-        # share of *answered* calls that waited: E[W | served] not needed; P(V > t)
-        p_wait_gt_t = p_wait * np.exp(x * u_log + y - yu + _log_a_fn(x, yu) - log_a)
+        # P(offered wait V > t)
+        p_wait_gt_t = p_wait * np.exp(x * u_log + y_gain + _log_a_fn(x, yu) - log_a)
     zero = a == 0
     res = {
         "p_wait": np.where(zero, 0.0, np.clip(p_wait, 0.0, 1.0)),
