@@ -29,6 +29,7 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from callmine.errors import CallmineError, DataError
@@ -252,7 +253,7 @@ def _validate_series(y, name: str = "y") -> pd.Series:
 # LoadForecaster
 # ---------------------------------------------------------------------------
 
-class LoadForecaster:
+class LoadForecaster(BaseEstimator):
     """Daily call-volume forecaster with calendar effects and calibrated intervals.
 
     The log of calls per day is a robust (Huber) regression on the day of the
@@ -350,26 +351,6 @@ class LoadForecaster:
         self.backtest_horizon = backtest_horizon
         self.min_trend_days = min_trend_days
         self.huber = huber
-
-    # sklearn-style parameter access ------------------------------------------------
-    def get_params(self, deep=True) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in (
-            "holidays", "growth", "yearly", "month_turn", "alpha", "damping", "halflife", "coverage",
-            "backtest_origins", "backtest_horizon", "min_trend_days", "huber")}
-
-    def set_params(self, **params):
-        valid = self.get_params()
-        for k, v in params.items():
-            if k not in valid:
-                raise CallmineError(f"unknown parameter {k!r}; options are {sorted(valid)}")
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        default = LoadForecaster.__new__(LoadForecaster)
-        LoadForecaster.__init__(default)
-        changed = {k: v for k, v in self.get_params().items() if v != getattr(default, k)}
-        return "LoadForecaster(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
 
     # validation ----------------------------------------------------------------------
     def _check_params(self):
