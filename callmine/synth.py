@@ -272,11 +272,17 @@ def _make_email(rnd: random.Random) -> str:
     return f"{user}@{_pick(rnd, P.EMAIL_DOMAINS)}"
 
 
-def _make_name(rnd: random.Random) -> str:
+def _make_name(rnd: random.Random, lang: str = "ru") -> str:
+    if lang == "en":
+        name = _pick(rnd, P.LATIN_NAMES).capitalize()
+        if rnd.random() < 0.4:
+            last = _pick(rnd, P.LATIN_LAST).capitalize()
+            name = f"{name} {last}"
+        return name
     name = _pick(rnd, P.FIRST_NAMES)
     if rnd.random() < 0.4:
         last = _pick(rnd, P.LAST_NAMES)
-        if name.endswith(("а", "я", "рим", "ыз", "ем")) and last.endswith(("ов", "ев", "ин")):
+        if name.endswith(("а", "я", "рим", "ыз", "ем", "ерт")) and last.endswith(("ов", "ев", "ин")):
             last += "а"
         name = f"{name} {last}" if rnd.random() < 0.6 else f"{last} {name}"
     return name
@@ -370,7 +376,7 @@ def _call_text(rtype: str, lang: str, channel: str, hard: int, second: str | Non
 
     pii: list[str] = []
     if rnd.random() < _P_NAME:
-        pii.append(_render(b.name_give[caller_lang], rnd) + " " + _make_name(rnd))
+        pii.append(_render(b.name_give[caller_lang], rnd) + " " + _make_name(rnd, caller_lang))
     if rnd.random() < _P_PHONE.get(rtype, 0.04):
         pii.append(_render(b.phone_give[caller_lang], rnd) + " " + _make_phone(rnd))
     if rnd.random() < _P_EMAIL.get(rtype, 0.015):
