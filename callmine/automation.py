@@ -1043,7 +1043,17 @@ def _summary(table, projection, config, notes, days, scale, times) -> dict:
         "projection": projection.to_dict("records") if projection is not None else None,
         "notes": list(notes),
     }
-    return json.loads(json.dumps(out, default=_json_default))
+    return _round_floats(json.loads(json.dumps(out, default=_json_default)))
+
+
+def _round_floats(x, digits: int = 4):
+    if isinstance(x, float):
+        return round(x, digits)
+    if isinstance(x, dict):
+        return {k: _round_floats(v, digits) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_round_floats(v, digits) for v in x]
+    return x
 
 
 def _json_default(x):
