@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -494,7 +495,7 @@ def analyze_automation(calls: pd.DataFrame, config: AutomationConfig | None = No
         times = None
 
     say("per-type statistics")
-    table, trends, scale, days = _statistics(df, type_col, times, caller_col, config, notes)
+    table, trends, days = _statistics(df, type_col, times, caller_col, config, notes)
     if text_col in df.columns:
         say(f"text profile of {len(table)} types")
         _text_profile(df, table, type_col, text_col, sample_size, random_state,
@@ -526,7 +527,7 @@ def analyze_automation(calls: pd.DataFrame, config: AutomationConfig | None = No
     if project:
         say("load and staffing projection")
         projection = project_staffing(table, config, intraday, notes=notes)
-    summary = _summary(table, projection, config, notes, days, scale, times)
+    summary = _summary(table, projection, config, notes, days, times)
     return AutomationResult(table=table, trends=trends, intraday=intraday,
                             projection=projection, summary=summary)
 
@@ -557,7 +558,6 @@ def _statistics(df, type_col, times, caller_col, config, notes):
     table["share"] = table["calls"] / n
     table["cumulative_share"] = table["share"].cumsum().clip(upper=1.0)
     order = list(table["request_type"])
-    by = df.groupby(type_col, sort=False)
 
     days = None
     if times is not None:
@@ -634,8 +634,7 @@ def _statistics(df, type_col, times, caller_col, config, notes):
     table["repeat_rate"] = np.nan
     if caller_col is not None:
         table["repeat_rate"] = _repeat_rates(df, type_col, caller_col, times, config).reindex(order).to_numpy()
-    del by
-    return table, trends, scale, days
+    return table, trends, days
 
 
 def _type_trends(times: pd.Series, types: pd.Series, order: list) -> tuple[pd.DataFrame, float]:
@@ -696,8 +695,11 @@ def _text_profile(df, table, type_col, text_col, sample_size, random_state, lexi
         vec = TfidfVectorizer(analyzer=str.split, min_df=1, sublinear_tf=True)
         X = vec.fit_transform([s or "_" for s in norm])
     vocab = np.asarray(vec.get_feature_names_out())
-    doc_freq = np.asarray((X > 0).sum(axis=0)).ravel()
-    common = {w for w, f in zip(vocab, doc_freq) if f >= 3}
+    # Words in at least 3 sampled calls (after redaction) are "common": never masked in examples.
+    doc_freq = Counter()
+    for x in customer:
+        doc_freq.update(set(re.findall(r"[^\W\d_]+", _fold(_redact(x)))))
+    common = {w for w, f in doc_freq.items() if f >= 3}
     matcher = _Matcher(lexicon)
     sims, terms, examples, evidence, name_ev, ev_terms = [], [], [], [], [], []
     counts = np.vstack([np.asarray(X[_slice(all_idx, samples, table, i)].sum(axis=0)).ravel()
@@ -1008,7 +1010,7 @@ def project_staffing(table: pd.DataFrame, config: AutomationConfig, intraday: pd
     return out
 
 
-def _summary(table, projection, config, notes, days, scale, times) -> dict:
+def _summary(table, projection, config, notes, days, times) -> dict:
     types = table[~table["is_other"]]
     auto = types[types["mode"] != "operator"]
     top = auto.head(3)

@@ -429,3 +429,13 @@ def test_examples_and_terms_carry_no_personal_data():
     out = row["examples"] + " " + row["top_terms"]
     for secret in ("Айгерим", "Садыкова", "900101300007", "234 56 78", "aigerim", "4400 4301", "6786"):
         assert secret not in out
+
+
+def test_rare_capitalised_words_in_examples_are_masked_but_common_ones_kept():
+    names = ["Бекжан", "Алтынай", "Гульмира", "Ерлан", "Дархан"]
+    calls = pd.DataFrame({"request_type": ["a"] * 5,
+                          "text": [f"Абонент: статус заявки в Астане, спросите у {n} в ЦОН" for n in names]})
+    examples = automation_table(calls).loc[0, "examples"]
+    assert examples == "статус заявки в Астане, спросите у <PERSON> в ЦОН"  # identical once masked
+    assert not any(n in examples for n in names)
+    assert "Астане" in examples and "ЦОН" in examples
