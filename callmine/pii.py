@@ -121,36 +121,13 @@ _DIGIT = re.compile(r"\d")
 # at least 10 digits close together: the only way to hold a phone, IIN or card
 _LONG_NUMBER = re.compile(r"\d(?:[\s\-()]{0,3}\d){9}")
 
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]*\w@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+"
-)
-
 _IBAN = re.compile(r"(?<![0-9A-Za-z])[Kk][Zz]\d\d(?:[ ]?[0-9A-Za-z]){16}(?![0-9A-Za-z])")
 _IBAN_CONTEXT = re.compile(
     r"(?:iban|иban|иван|счет|счёт|шот|есепшот|account|реквизит)[^\n]{0,25}$", re.I
 )
 
-_CARD = re.compile(
-    r"(?<!\d)(?:"
-    r"\d{4}(?P<s>[ \-])\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{3})?"
-    r"|\d{4}(?P<t>[ \-])\d{6}(?P=t)\d{4,5}"
-    r"|\d{13,19}"
-    r")(?!\d)"
-)
-
-# a run of digit groups separated by single spaces or dashes; 12-digit windows
-# of it (on group boundaries) are IIN/BIN candidates
-_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[ \-]\d+)*(?!\d)")
-_GROUP_SPLIT = re.compile(r"[ \-]")
 _IIN_CONTEXT = re.compile(
     r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)[^\W\d]*(?P<gap>[^\n\d<>]{0,40})$", re.I
-)
-
-_SEP = r"[ \t\-()]{0,3}"
-_PHONE = re.compile(
-    r"(?:\+ ?7|(?<![\d+])[78])" + rf"(?:{_SEP}\d){{10}}(?!\d)"  # +7 / 8 / 7 and 10 digits
-    r"|(?<![\d+])7[0-7]\d" + rf"(?:{_SEP}\d){{7}}(?!\d)"  # 7xx mobile without prefix
-    r"|\+ ?[1-9]" + rf"(?:{_SEP}\d){{8,13}}(?!\d)"  # other international numbers
 )
 
 # ---- names
@@ -165,34 +142,37 @@ _GAP = re.compile(r"(?:[\s,:;—–\-]+|\s*(?:э+|ээ+|эм+|мм+|ну|uh|um|e
 _TRIGGERS_LENIENT = (
     r"меня\s+зовут|зовут\s+меня|мо[её]\s+имя|имя\s+мо[её]|моя\s+фамилия|фамилия\s+моя"
     r"|мо[её]\s+фио|мо[её]\s+отчество|фамилия\s+имя\s+отчество|ф\.?\s?и\.?\s?о\.?"
-    r"|с\s+вами\s+говорит|менің\s+атым|атым|есімім|менің\s+есімім|аты-жөнім|аты\s+жөнім|тегім"
+    r"|вами\s+говорит|менің\s+атым|атым|есімім|менің\s+есімім|аты-жөнім|аты\s+жөнім|тегім"
     r"|my\s+name\s+is|my\s+name's|name\s+is|my\s+surname\s+is|my\s+full\s+name\s+is"
 )
 # triggers after which the next word must be capitalised to count as a name
 _TRIGGERS_STRICT = (
-    r"вас\s+беспокоит|беспокоит|на\s+связи|на\s+имя|оператор|специалист"
-    r"|консультант|маман|this\s+is|call\s+me|i\s+am|i'm|speaking\s+with|you're\s+speaking\s+to|agent"
-    r"|мен"
+    r"вас\s+беспокоит|беспокоит|связи|имя|оператор|специалист|консультант|маман|this\s+is"
+    r"|call\s+me|i\s+am|i'm|speaking\s+with|you're\s+speaking\s+to|agent|мен"
 )
+# Every trigger starts with one of these words; the fast path looks for them.
+_TRIGGER_WORDS = frozenset(
+    """меня зовут мое моё имя моя фамилия фио ф ф.и.о вами менің атым есімім аты-жөнім аты тегім
+    my name вас беспокоит связи оператор специалист консультант маман this call i i'm speaking
+    you're agent мен боламын""".split()
+)
+# what to look for in the lower-cased text for each trigger word
+_FIND_KEY = {"i": "i am", "ф": "ф"}
 _TRIGGER = re.compile(
     rf"(?<![{_L}])(?:(?P<lenient>{_TRIGGERS_LENIENT})|(?P<strict>{_TRIGGERS_STRICT}))(?![{_L}])",
     re.I,
 )
-# the same on lower-cased text, word boundaries checked in Python (much faster)
+# the same, anchored at a position of the lower-cased text (boundaries checked in Python)
 _TRIGGER_LOW = re.compile(rf"(?P<lenient>{_TRIGGERS_LENIENT})|(?P<strict>{_TRIGGERS_STRICT})")
-# name + "зовут" ("меня Айгерим зовут"), "мен Айгерім боламын"
+# name + "зовут" ("меня Айгерим зовут"), "мен Айгерім боламын": the words before the verb
 _NAME_BEFORE = re.compile(
-    rf"(?<![{_L}])(?:меня|мен)\s+(?P<name>[{_L}]+(?:\s+[{_L}]+)?)\s+(?:зовут|боламын)(?![{_L}])",
+    rf"(?<![{_L}])(?:меня|мен)\s+(?P<name>[{_L}]+(?:\s+[{_L}]+)?)\s+$",
     re.I,
 )
 # Full name with a patronymic anywhere: "Иванов Иван Иванович", "Сейтжанов Ерлан Маратұлы"
 _PATRONYMIC = (
     r"(?:ович|евич|ьич|овна|евна|ична|инична|ұлы|улы|қызы|кызы)"
 )
-_FULL_NAME = re.compile(
-    rf"(?<![{_L}])(?:[{_UP}][{_L}]+\s+){{1,2}}[{_UP}][{_L}]+{_PATRONYMIC}(?![{_L}])"
-)
-_PATRONYMIC_HINT = re.compile(_PATRONYMIC + rf"(?![{_L}])", re.I)
 _SURNAME_LIKE = re.compile(
     r"(?:ов|ев|ёв|ова|ева|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|ян|дзе|швили"
     rf"|бек|бекова|баев|баева|жанов|жанова|{_PATRONYMIC[3:-1]})$",
@@ -275,37 +255,70 @@ def _name_span(text: str, start: int, strict: bool, after_men: bool = False) -> 
     return pos, end
 
 
-def _redact_names(text: str, flags: int = _NAME | _PATRO) -> str:
+_NAME_WORDS_BEFORE = re.compile(rf"(?<![{_L}])(?:[{_UP}][{_L}]+[ \t]+){{1,2}}$")
+_PATRO_WORD = re.compile(rf"[{_UP}][{_L}]+{_PATRONYMIC}(?![{_L}])")
+
+
+def _full_names(text: str, spans: list) -> None:
+    """"Иванов Иван Иванович", "Ерлан Маратұлы": capitalised words ending in a patronymic."""
+    for m in _PATRO_WORD.finditer(text):
+        before = _NAME_WORDS_BEFORE.search(text, max(0, m.start() - 60), m.start())
+        if before is not None:
+            spans.append((before.start(), m.end()))
+
+
+def _names_before(text: str, low: str, verb: str, spans: list) -> None:
+    """"меня Айгерим зовут", "мен Айгерім боламын": the name before the verb."""
+    i = low.find(verb)
+    while i != -1:
+        lo = max(0, i - 60)
+        m = _NAME_BEFORE.search(text, lo, i)
+        if m is not None:
+            first = m.group("name").split()[0]
+            if first.lower() not in _NOT_NAME and not (
+                m.group(0).lower().startswith("мен") and not first[0].isupper()
+            ):
+                spans.append(m.span("name"))
+        i = low.find(verb, i + 1)
+
+
+def _redact_names(text: str, flags: int = _NAME | _PATRO, words: set | None = None, low: str | None = None) -> str:
     spans = []
     if flags & _NAME:
-        low = text.lower()
+        if low is None:
+            low = text.lower()
         if len(low) == len(text):
             n = len(low)
-            for m in _TRIGGER_LOW.finditer(low):
-                s, e = m.span()
-                if (s and low[s - 1].isalpha()) or (e < n and low[e].isalpha()):
-                    continue
-                strict = m.group("strict")
-                span = _name_span(text, e, strict is not None, strict == "мен")
-                if span is not None:
-                    spans.append(span)
+            if words is None:
+                words = _scan(low)[1] or set()
+            done = set()
+            for w in words:
+                key = _FIND_KEY.get(w, w)
+                if w == "боламын" or w == "зовут":
+                    _names_before(text, low, w, spans)
+                    if w == "боламын":
+                        continue
+                i = low.find(key)
+                while i != -1:
+                    if i not in done and not (i and low[i - 1].isalpha()):
+                        done.add(i)
+                        m = _TRIGGER_LOW.match(low, i)
+                        if m is not None:
+                            e = m.end()
+                            if not (e < n and low[e].isalpha()):
+                                strict = m.group("strict")
+                                span = _name_span(text, e, strict is not None, strict == "мен")
+                                if span is not None:
+                                    spans.append(span)
+                    i = low.find(key, i + 1)
         else:  # case folding changed the length: match case-insensitively instead
             for m in _TRIGGER.finditer(text):
                 strict = m.group("strict")
                 span = _name_span(text, m.end(), strict is not None, strict is not None and strict.lower() == "мен")
                 if span is not None:
                     spans.append(span)
-        if "зовут" in low or "боламын" in low:
-            for m in _NAME_BEFORE.finditer(text):
-                name = m.group("name")
-                first = name.split()[0]
-                if first.lower() not in _NOT_NAME and not (
-                    m.group(0).lower().startswith("мен ") and not first[0].isupper()
-                ):
-                    spans.append(m.span("name"))
     if flags & _PATRO:
-        for m in _FULL_NAME.finditer(text):
-            spans.append(m.span())
+        _full_names(text, spans)
     if not spans:
         return text
     spans.sort()
@@ -328,17 +341,13 @@ def _redact_names(text: str, flags: int = _NAME | _PATRO) -> str:
 # be part of a number/e-mail/IBAN (_NUM), a self-introduction (_NAME) or a
 # patronymic (_PATRO)? A text none of whose chunks is flagged is returned as is.
 
-_TRIGGER_WORDS = frozenset(
-    """меня зовут мое моё моя имя фамилия фио ф.и.о ф.и.о. отчество менің атым есімім аты-жөнім
-    аты тегім my name name's surname call говорит беспокоит связи this i i'm speaking you're
-    оператор специалист консультант маман agent мен боламын""".split()
-)
 _SAFE_NUMBER = re.compile(r"(?:1414|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$")
 _PATRO_END = re.compile(_PATRONYMIC + "$")
 _STRIP = ",.!?;»\")…"
+_PIECES = re.compile(r"[^\w'.\-]+")
 _SEEN: set[str] = set()
 _NUM_CHUNKS: set[str] = set()
-_NAME_CHUNKS: set[str] = set()
+_NAME_CHUNKS: dict[str, tuple[str, ...]] = {}  # chunk -> the trigger words in it
 _PATRO_CHUNKS: set[str] = set()
 _SEEN_LIMIT = 500_000
 
@@ -348,13 +357,21 @@ def _classify(chunk: str) -> None:
         _NUM_CHUNKS.add(chunk)
     w = chunk.rstrip(_STRIP)
     if w in _TRIGGER_WORDS:
-        _NAME_CHUNKS.add(chunk)
+        _NAME_CHUNKS[chunk] = (w,)
+    elif not w.isalpha():  # "здравствуйте,меня", "(оператор"
+        found = tuple(p for p in _PIECES.split(w) if p.rstrip(".") in _TRIGGER_WORDS or p in _TRIGGER_WORDS)
+        if found:
+            _NAME_CHUNKS[chunk] = tuple(p if p in _TRIGGER_WORDS else p.rstrip(".") for p in found)
     if _PATRO_END.search(w) is not None:
         _PATRO_CHUNKS.add(chunk)
 
 
-def _scan(low: str) -> int:
-    """Flags of the lower-cased text ``low``: which redaction passes can match."""
+def _scan(low: str) -> tuple[int, set | None]:
+    """Which redaction passes can match the lower-cased text ``low``.
+
+    Returns the flags and, when a self-introduction is possible, the trigger
+    words present.
+    """
     chunks = set(low.split())
     if not _SEEN.issuperset(chunks):
         if len(_SEEN) > _SEEN_LIMIT:
@@ -366,13 +383,17 @@ def _scan(low: str) -> int:
             _classify(c)
         _SEEN.update(chunks)
     f = 0
+    words = None
     if not _NUM_CHUNKS.isdisjoint(chunks):
         f |= _NUM
-    if not _NAME_CHUNKS.isdisjoint(chunks):
+    if not _NAME_CHUNKS.keys().isdisjoint(chunks):
         f |= _NAME
+        words = set()
+        for c in chunks.intersection(_NAME_CHUNKS):
+            words.update(_NAME_CHUNKS[c])
     if not _PATRO_CHUNKS.isdisjoint(chunks):
         f |= _PATRO
-    return f
+    return f, words
 
 
 # --------------------------------------------------------------------------- replacers
@@ -384,14 +405,6 @@ def _sub_iban(m: re.Match) -> str:
         return "<IBAN>"
     if _IBAN_CONTEXT.search(m.string, max(0, m.start() - 40), m.start()):
         return "<IBAN>"
-    return s
-
-
-def _sub_card(m: re.Match) -> str:
-    s = m.group()
-    digits = s.replace(" ", "").replace("-", "")
-    if luhn_is_valid(digits):
-        return "<CARD>"
     return s
 
 
@@ -411,46 +424,139 @@ def _iin_context(text: str, start: int, end: int) -> bool:
     return _IIN_AFTER.match(text, end, end + 40) is not None
 
 
-def _sub_iin(m: re.Match) -> str:
-    s = m.group()
-    if len(s) < 12:
+# ---- numbers: one pass over runs of digit groups
+# A run is digit groups separated by up to three spaces, dashes or brackets,
+# optionally led by "+" or "(" - how phones, IINs and cards are dictated.
+_RUN = re.compile(r"(?:\+[ \t]?\(?|\()?\d+(?:[ \t\-()]{1,3}\d+)*")
+_GROUP = re.compile(r"\d+")
+
+
+def _card_shape(lengths: list[int]) -> bool:
+    """Is this grouping of digits one a card is written in?"""
+    k = len(lengths)
+    if k == 1:
+        return True
+    if lengths[:-1] == [4] * (k - 1) and 1 <= lengths[-1] <= 4:
+        return True
+    return lengths in ([4, 6, 5], [4, 6, 4])
+
+
+def _redact_runs(text: str) -> str:
+    """Replace cards, IINs and phones in the digit runs that hold 10+ digits."""
+    out = []
+    last = 0
+    m = _LONG_NUMBER.search(text)
+    while m is not None:
+        start = m.start()
+        if start > last and text[start - 1] == "(":
+            start -= 1
+        if start > last and text[start - 1] == "+":
+            start -= 1
+        elif start > last + 1 and text[start - 1] in " \t" and text[start - 2] == "+":
+            start -= 2
+        r = _RUN.match(text, start)
+        if r is None:  # cannot happen: the match starts with a digit, "(" or "+"
+            break
+        out.append(text[last : r.start()])
+        out.append(_run_replacement(text, r.start(), r.group()))
+        last = r.end()
+        m = _LONG_NUMBER.search(text, last)
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _run_replacement(text: str, base: int, s: str) -> str:
+    """The run ``s`` found at ``text[base:]`` with its personal numbers replaced."""
+    groups = [(g.start(), g.group()) for g in _GROUP.finditer(s)]
+    n = len(groups)
+    cum = [0]
+    for _, g in groups:
+        cum.append(cum[-1] + len(g))
+    if cum[-1] < 10:
         return s
-    text = m.string
-    base = m.start()
-    if len(s) == 12:  # the common case: 12 digits in one piece
-        if iin_is_valid(s) or _iin_context(text, base, m.end()):
-            return "<IIN>"
-        return s
-    # groups with their offsets inside s
-    groups = []
-    pos = 0
-    for g in _GROUP_SPLIT.split(s):
-        groups.append((pos, g))
-        pos += len(g) + 1
+    plus = s[0] == "+"
     out = []
     last = 0
     i = 0
-    n = len(groups)
     while i < n:
-        total = 0
-        j = i
-        while j < n and total < 12:
-            total += len(groups[j][1])
-            j += 1
-        if total == 12 and (j - i) <= 6:
-            gs, ge = groups[i][0], groups[j - 1][0] + len(groups[j - 1][1])
-            digits = "".join(g for _, g in groups[i:j])
-            if iin_is_valid(digits) or _iin_context(text, base + gs, base + ge):
-                out.append(s[last:gs])
-                out.append("<IIN>")
-                last = ge
-                i = j
-                continue
-        i += 1
+        found = None
+        # a payment card: 13-19 digits in a card grouping passing Luhn (longest first)
+        for j in range(min(n, i + 6), i, -1):
+            length = cum[j] - cum[i]
+            if 13 <= length <= 19 and _card_shape([len(g) for _, g in groups[i:j]]):
+                digits = "".join(g for _, g in groups[i:j])
+                if luhn_is_valid(digits):
+                    found = (j, "<CARD>")
+                    break
+        # an IIN/BIN: 12 digits with a valid check digit, or named so by the context
+        if found is None:
+            for j in range(i + 1, min(n, i + 6) + 1):
+                length = cum[j] - cum[i]
+                if length > 12:
+                    break
+                if length == 12:
+                    digits = "".join(g for _, g in groups[i:j])
+                    end = groups[j - 1][0] + len(groups[j - 1][1])
+                    if iin_is_valid(digits) or _iin_context(text, base + groups[i][0], base + end):
+                        found = (j, "<IIN>")
+                    break
+        # a phone: +7/8/7 and ten digits, a 7xx mobile number, or "+" and 9-14 digits
+        if found is None:
+            first = groups[i][1][0]
+            for j in range(i + 1, n + 1):
+                length = cum[j] - cum[i]
+                if length > 14:
+                    break
+                if (length == 11 and first in "78") or (
+                    length == 10 and first == "7" and groups[i][1][:2] < "78" and not (i == 0 and plus)
+                ):
+                    found = (j, "<PHONE>")
+                    break
+            if found is None and i == 0 and plus and 9 <= cum[-1] <= 14 and first != "7":
+                found = (n, "<PHONE>")
+        if found is None:
+            i += 1
+            continue
+        j, placeholder = found
+        start = 0 if (i == 0 and s[0] in "+(") else groups[i][0]
+        end = groups[j - 1][0] + len(groups[j - 1][1])
+        if end < len(s) and s[end] == ")" and "(" in s[start:end]:
+            end += 1
+        out.append(s[last:start])
+        out.append(placeholder)
+        last = end
+        i = j
     if not out:
         return s
     out.append(s[last:])
     return "".join(out)
+
+
+def _sub_email(text: str) -> str:
+    """Replace e-mail addresses, found from each "@" outwards."""
+    out = []
+    last = 0
+    i = text.find("@")
+    while i != -1:
+        left = _EMAIL_LEFT.search(text, max(last, i - 64), i)
+        right = _EMAIL_RIGHT.match(text, i + 1)
+        if left is not None and right is not None:
+            out.append(text[last : left.start()])
+            out.append("<EMAIL>")
+            last = right.end()
+            i = text.find("@", last)
+        else:
+            i = text.find("@", i + 1)
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+_EMAIL_LEFT = re.compile(r"(?<![\w.+-])[\w.+-]*\w$")
+_EMAIL_RIGHT = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+")
 
 
 def redact(text: str) -> str:
@@ -479,42 +585,28 @@ def redact(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"redact expects a str, got {type(text).__name__}")
-    flags = _scan(text.lower())
+    low = text.lower()
+    flags, words = _scan(low)
     if not flags:
         return text
     if flags & _NUM:
-        text = _redact_numbers(text)
+        new = _redact_numbers(text)
+        if new != text:
+            text = new
+            low = None
     if flags & (_NAME | _PATRO):
-        text = _redact_names(text, flags)
+        text = _redact_names(text, flags, words, low)
     return text
 
 
 def _redact_numbers(text: str) -> str:
     if "@" in text:
-        text = _EMAIL.sub("<EMAIL>", text)
+        text = _sub_email(text)
     if "kz" in text or "KZ" in text or "Kz" in text or "kZ" in text:
         text = _IBAN.sub(_sub_iban, text)
     if _LONG_NUMBER.search(text) is not None:
-        text = _CARD.sub(_sub_card, text)
-        text = _DIGIT_RUN.sub(_sub_iin, text)
-        text = _PHONE.sub("<PHONE>", text)
-        text = _IIN_GLUED_CONTEXT.sub(_sub_iin_glued, text)
+        text = _redact_runs(text)
     return text
-
-
-# An IIN-like number glued to letters on both sides is already handled by
-# (?<!\d)/(?!\d); this extra pass catches 12-digit numbers broken by one stray
-# space elsewhere than the middle when the context names them an IIN.
-_IIN_GLUED_CONTEXT = re.compile(
-    r"(?P<ctx>(?:иин|жсн|бин|бсн|iin|bin)[^\W\d]*[^\n\d<>]{0,40})(?P<num>(?<!\d)\d(?:[ \-]?\d){11}(?![ \-]?\d))",
-    re.I,
-)
-
-
-def _sub_iin_glued(m: re.Match) -> str:
-    if _OTHER_NUMBER.search(m.group("ctx")) is not None:
-        return m.group()
-    return m.group("ctx") + "<IIN>"
 
 
 def redact_many(texts: Iterable[str]) -> list[str]:

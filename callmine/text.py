@@ -67,8 +67,6 @@ SPEAKER_OPTIONS = ("customer", "all")
 
 _KK_LETTERS = "әғқңөұүһі"
 _KK_CHARS = re.compile(f"[{_KK_LETTERS}{_KK_LETTERS.upper()}]")
-_CYR_WORD = re.compile(r"[а-яёәғқңөұүһі]+")
-_LAT_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[^\W\d_]+")
 _HAS_LAT = re.compile(r"[a-z]")
 _HAS_CYR = re.compile(r"[а-яёәғқңөұүһі]")
@@ -401,12 +399,19 @@ _SHORT_ROLE = {"о": "operator", "o": "operator", "а": "customer", "a": "custom
 _SPACE = " \t"
 
 
-def _word_before(text: str, j: int) -> int:
-    """Start of the run of letters/digits that ends at ``j``."""
-    k = j
-    while k and text[k - 1].isalnum():
-        k -= 1
-    return k
+_SECOND_WORDS = {r.split()[1] for r in _ROLE_OF if " " in r}
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _word_ending_at(text: str, j: int) -> tuple[int, str]:
+    """Start and lower-cased text of the word that ends at ``j`` (punctuation cut off)."""
+    k = max(text.rfind(" ", 0, j), text.rfind("\n", 0, j), text.rfind("\t", 0, j)) + 1
+    w = text[k:j]
+    if not w.isalnum():
+        last = _NON_WORD.split(w)[-1]
+        k = j - len(last)
+        w = last
+    return k, w.lower()
 
 
 def _marker_at(text: str, i: int) -> tuple[str, int] | None:
@@ -416,22 +421,23 @@ def _marker_at(text: str, i: int) -> tuple[str, int] | None:
         j -= 1
     if j and text[j - 1] in "])":
         j -= 1
-    k = _word_before(text, j)
-    if k == j:
+    k, w = _word_ending_at(text, j)
+    if not w:
         return None
-    w = text[k:j].lower()
     role = _ROLE_OF.get(w)
     start = k
     if role is None:
-        k2 = k
-        while k2 and text[k2 - 1] in _SPACE:
-            k2 -= 1
-        k3 = _word_before(text, k2) if k2 < k else k2
-        w2 = text[k3:k2].lower()
-        if w2 and w.isdigit() and w2 in _NUMBERED_ROLES:
-            role, start = "unknown", k3
-        elif w2 and f"{w2} {w}" in _ROLE_OF:
-            role, start = _ROLE_OF[f"{w2} {w}"], k3
+        if w.isdigit() or w in _SECOND_WORDS:
+            k2 = k
+            while k2 and text[k2 - 1] in _SPACE:
+                k2 -= 1
+            k3, w2 = _word_ending_at(text, k2) if k2 < k else (k2, "")
+            if w2 and w.isdigit() and w2 in _NUMBERED_ROLES:
+                role, start = "unknown", k3
+            elif w2 and f"{w2} {w}" in _ROLE_OF:
+                role, start = _ROLE_OF[f"{w2} {w}"], k3
+            else:
+                return None
         elif w in _SHORT_ROLE:
             line_start = text.rfind("\n", 0, k) + 1
             if text[line_start:k].strip(_SPACE + "[("):
