@@ -76,19 +76,65 @@ def load(model: Any) -> Any:
     return model
 
 
-def predict_texts(model: Any, texts, *, dedupe: bool = True) -> tuple[np.ndarray, np.ndarray]:
+class PredictionCache:
+    """Predictions of short transcripts, kept across chunks.
+
+    Short requests ("статус заявки", "ЭЦП не работает") repeat all year long;
+    long transcripts almost never do. The cache keeps texts of at most
+    ``max_chars`` characters and is emptied when it reaches ``max_entries``,
+    so its memory stays bounded (about 100 MB with the defaults).
+    """
+
+    def __init__(self, max_entries: int = 200_000, max_chars: int = 200):
+        self.max_entries, self.max_chars = int(max_entries), int(max_chars)
+        self.data: dict[str, tuple[Any, float]] = {}
+        self.hits = self.misses = 0
+
+    def predict(self, model: Any, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(labels, confidence)`` for distinct texts, calling the model for unknown ones only."""
+        labels = np.empty(len(uniques), dtype=object)
+        conf = np.empty(len(uniques), dtype=float)
+        get = self.data.get
+        missing = []
+        for i, text in enumerate(uniques):
+            found = get(text)
+            if found is None:
+                missing.append(i)
+            else:
+                labels[i], conf[i] = found
+        self.hits += len(uniques) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            new_labels, new_conf = _call_model(model, [uniques[i] for i in missing])
+            labels[missing], conf[missing] = new_labels, new_conf
+            if len(self.data) + len(missing) > self.max_entries:
+                self.data.clear()
+            limit = self.max_chars
+            for i, lab, c in zip(missing, new_labels, new_conf):
+                text = uniques[i]
+                if len(text) <= limit:
+                    self.data[text] = (lab, float(c))
+        return labels, conf
+
+
+def predict_texts(model: Any, texts, *, dedupe: bool = True,
+                  cache: PredictionCache | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Predict ``(labels, confidence)`` for a sequence of transcripts.
 
     With ``dedupe`` (default) each distinct transcript is classified once and
     the result copied to its repeats: short requests repeat often in real
     call logs (messenger, SMS), and the prediction of one text does not
-    depend on the others.
+    depend on the others. A :class:`PredictionCache` also reuses the
+    predictions of earlier calls (``dedupe`` only).
     """
     texts = np.asarray(texts, dtype=object)
     if len(texts) == 0:
         return np.empty(0, dtype=object), np.empty(0, dtype=float)
     if dedupe:
         codes, uniques = pd.factorize(texts)
+        if cache is not None:
+            labels, conf = cache.predict(model, uniques)
+            return labels[codes], conf[codes]
         if len(uniques) < len(texts):
             labels, conf = _call_model(model, list(uniques))
             return labels[codes], conf[codes]
@@ -590,7 +636,6 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
     if in_fmt != "parquet" and encoding is None:
         encoding = detect_encoding(input)
     chunks = iter_calls(input, text_col=text_col, encoding=encoding, chunksize=chunksize)
-    first = next(chunks)  # fails early on a missing column, before any file is written
     manifest = {
         "callmine": __version__,
         "input": str(input.resolve()),
@@ -603,31 +648,34 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
         "gz": str(output).lower().endswith(".gz"),
         "dedupe": bool(dedupe),
     }
-    store, resumed = _open_store(output, manifest, resume)
-
-    bar = _Progress(input, in_fmt, text_col) if progress is True else None
     totals = {"rows_read": 0, "rows_written": 0, "rows_rejected": 0, "chunks": 0, "chunks_resumed": 0}
     counts: Counter = Counter()
     columns: list[str] | None = None
-    try:
-        with runner(model, jobs, scheduler) as run:
-            def submit(item):
-                idx, chunk = item
-                stats = store.done_stats(idx) if resumed else None
-                if stats is not None:
-                    if stats["start"] != chunk.start or stats["n_input"] != chunk.n_input:
-                        raise CallmineError(f"cannot resume into {output}: chunk {idx} of the input differs "
-                                            f"from the interrupted run; delete {store.folder} to start over")
-                    return idx, None, Done(dict(stats, resumed=True))
-                rows = chunk.rows if bar is not None else None
-                if run.remote:
-                    return idx, rows, run.submit_chunk(store, idx, chunk, text_col, dedupe)
-                fut = run.submit(chunk_task, store, idx, chunk.rows, chunk.rejects, chunk.start,
-                                 chunk.n_input, text_col, dedupe)
-                return idx, rows, fut
+    bar = None
+    # The workers start first, before this process reads (and runs reader threads).
+    with runner(model, jobs, scheduler) as run:
+        first = next(chunks)  # fails early on a missing column, before any file is written
+        store, resumed = _open_store(output, manifest, resume)
 
-            items = enumerate(chain([first], chunks))
-            for idx, rows, fut in _bounded(map(submit, items), run.max_in_flight):
+        def submit(item):
+            idx, chunk = item
+            stats = store.done_stats(idx) if resumed else None
+            if stats is not None:
+                if stats["start"] != chunk.start or stats["n_input"] != chunk.n_input:
+                    raise CallmineError(f"cannot resume into {output}: chunk {idx} of the input differs "
+                                        f"from the interrupted run; delete {store.folder} to start over")
+                return idx, None, Done(dict(stats, resumed=True))
+            rows = chunk.rows if bar is not None else None
+            if run.remote:
+                return idx, rows, run.submit_chunk(store, idx, chunk, text_col, dedupe)
+            fut = run.submit(chunk_task, store, idx, chunk.rows, chunk.rejects, chunk.start,
+                             chunk.n_input, text_col, dedupe)
+            return idx, rows, fut
+
+        try:
+            bar = _Progress(input, in_fmt, text_col) if progress is True else None
+            for idx, rows, fut in _bounded(map(submit, enumerate(chain([first], chunks))),
+                                           run.max_in_flight):
                 stats = fut.result()
                 totals["chunks"] += 1
                 totals["chunks_resumed"] += bool(stats.get("resumed"))
@@ -635,16 +683,16 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
                 totals["rows_written"] += stats["written"]
                 totals["rows_rejected"] += stats["rejected"]
                 counts.update(stats["counts"])
-                if columns is None or len(stats["columns"]) > len(columns):
+                if columns is None:
                     columns = stats["columns"]
                 if bar is not None:
                     bar.update(stats["n_input"], rows)
                 elif callable(progress):
                     progress(dict(totals))
                 _after_chunk(idx)
-    finally:
-        if bar is not None:
-            bar.close()
+        finally:
+            if bar is not None:
+                bar.close()
     rejects_out = rejects_path_for(output)
     _finalize(store, totals["chunks"], columns or [], output, rejects_out)
     seconds = time.perf_counter() - t0

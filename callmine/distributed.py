@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
@@ -35,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from callmine.batch import _output_frame, classify_frame, load, predict_texts
+from callmine.batch import PredictionCache, _output_frame, classify_frame, load, predict_texts
 from callmine.errors import CallmineError, DataError, MissingExtraError, ModelError
 
 
@@ -53,10 +54,11 @@ class Done:
 # This process and local worker processes
 # ---------------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {"model": None, "error": None}
+_WORKER: dict[str, Any] = {"model": None, "error": None, "cache": None}
 
 
 def _init_worker(model_source: Any) -> None:
+    _WORKER["cache"] = PredictionCache()
     try:
         _WORKER["model"] = load(model_source)
     except BaseException as exc:  # reported by the first task, with its message
@@ -73,14 +75,15 @@ def _worker_model() -> Any:
 
 
 def predict_task(texts: list, dedupe: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Task: classify ``texts`` with this worker's model."""
-    return predict_texts(_worker_model(), texts, dedupe=dedupe)
+    """Task: classify ``texts`` with this worker's model (and prediction cache)."""
+    return predict_texts(_worker_model(), texts, dedupe=dedupe, cache=_WORKER["cache"])
 
 
 def chunk_task(store, idx: int, rows: pd.DataFrame, rejects: pd.DataFrame, start: int,
                n_input: int, text_col: str, dedupe: bool) -> dict:
     """Task: classify chunk ``idx`` and write its part files to ``store``; returns its stats."""
-    labels, conf = predict_texts(_worker_model(), rows[text_col].to_numpy(dtype=object), dedupe=dedupe)
+    labels, conf = predict_texts(_worker_model(), rows[text_col].to_numpy(dtype=object), dedupe=dedupe,
+                                 cache=_WORKER["cache"])
     return store.write_chunk(idx, _output_frame(rows, labels, conf), rejects, start, n_input)
 
 
@@ -92,7 +95,7 @@ class InlineRunner:
 
     def __init__(self, model: Any):
         self._saved = dict(_WORKER)
-        _WORKER.update(model=load(model), error=None)
+        _WORKER.update(model=load(model), error=None, cache=PredictionCache())
 
     def submit(self, fn: Callable, *args) -> Done:
         return Done(fn(*args))
@@ -113,20 +116,43 @@ class _PoolFuture:
                                 "are kept: rerun with --resume (resume=True) to continue") from None
 
 
+def _start_method() -> str:
+    """``fork`` on Linux: the workers inherit the model loaded once here (no
+    second import or load; its memory pages are shared). Elsewhere
+    ``forkserver`` or ``spawn``, and each worker loads the model itself."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _noop() -> None:
+    return None
+
+
 class PoolRunner:
-    """``jobs`` worker processes, each loading the model once (forkserver, or spawn)."""
+    """``jobs`` worker processes, each with the model loaded once."""
 
     remote = False
 
     def __init__(self, model: Any, jobs: int):
-        if isinstance(model, os.PathLike):
+        method = _start_method()
+        if method == "fork":
+            model = load(model)
+        elif isinstance(model, os.PathLike):
             model = os.fspath(model)
         elif not isinstance(model, str):
             load(model)  # check the object here rather than in every worker
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        ctx = multiprocessing.get_context(method)
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                         initializer=_init_worker, initargs=(model,))
+        # Start the workers now, while this process runs no other threads
+        # (progress bar, Arrow readers): forking is safe at this point.
+        try:
+            self.pool.submit(_noop).result()
+        except BaseException:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            raise
         # Keep every worker busy while the next chunk is read, without
         # holding more of the file in memory than that.
         self.max_in_flight = jobs + 1

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from callmine import batch
-from callmine.batch import classify_file, classify_frame, iter_classified, predict_texts
+from callmine.batch import (PredictionCache, classify_file, classify_frame, iter_classified,
+                            predict_texts)
 from callmine.cli import main
 from callmine.errors import CallmineError, DataError, ModelError
 
@@ -170,6 +171,22 @@ def test_dedupe_classifies_each_distinct_text_once_with_the_same_result(tmp_path
     assert calls.read_text().split() == ["3", "5"]
 
 
+def test_prediction_cache_reuses_earlier_predictions_and_stays_bounded(tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("TEST_BATCH_CALLS", str(calls))
+    cache = PredictionCache(max_entries=3, max_chars=10)
+    first = predict_texts(KeywordModel(), ["паспорт", "налог", "паспорт"], cache=cache)
+    second = predict_texts(KeywordModel(), ["налог", "паспорт", "a long text, never cached"], cache=cache)
+    assert calls.read_text().split() == ["2", "1"]  # the second call classified only the new text
+    assert (cache.hits, cache.misses) == (2, 3)
+    assert set(cache.data) == {"паспорт", "налог"}  # the long text is not kept
+    plain = predict_texts(KeywordModel(), ["налог", "паспорт", "a long text, never cached"], dedupe=False)
+    assert second[0].tolist() == plain[0].tolist() and np.array_equal(second[1], plain[1])
+    assert first[0].tolist() == ["passport", "tax", "passport"]
+    predict_texts(KeywordModel(), ["один", "два"], cache=cache)  # 4 entries > 3: emptied first
+    assert len(cache.data) <= 3
+
+
 # ---------------------------------------------------------------------------
 # classify_file: chunks, order, formats, rejects, encodings
 # ---------------------------------------------------------------------------
@@ -193,6 +210,16 @@ def test_two_workers_keep_input_order_when_chunks_finish_out_of_order(tmp_path):
     summary = classify_file(slow, src, tmp_path / "two.csv", chunksize=7, jobs=2)
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
     assert summary["jobs"] == 2 and summary["rows_written"] == 50
+
+
+def test_workers_started_without_fork_load_the_model_themselves(tmp_path, monkeypatch):
+    import callmine.distributed
+
+    monkeypatch.setattr(callmine.distributed, "_start_method", lambda: "spawn")
+    src = write_calls(tmp_path / "calls.csv", 20)
+    classify_file(KeywordModel(), src, tmp_path / "one.csv", chunksize=7)
+    classify_file(KeywordModel(), src, tmp_path / "two.csv", chunksize=7, jobs=2)
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
 
 
 def test_iter_classified_streams_the_same_rows_in_order(tmp_path):
