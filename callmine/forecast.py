@@ -610,6 +610,17 @@ class LoadForecaster(BaseEstimator):
         cal = self._calendar(self.last_date_ + pd.Timedelta(days=1), end)
         return cal[:steps]
 
+    def steps_until(self, date) -> int:
+        """Number of ``predict`` steps needed to reach ``date`` (inclusive) in the series' calendar."""
+        self._check_fitted()
+        try:
+            end = pd.Timestamp(date).normalize()
+        except (TypeError, ValueError):
+            raise CallmineError(f"date must be a date such as '2026-02-01'; got {date!r}") from None
+        if end <= self.last_date_:
+            raise CallmineError(f"date {end.date()} is not after the last observed day {self.last_date_.date()}")
+        return int(len(self._calendar(self.last_date_ + pd.Timedelta(days=1), end)))
+
     def predict(self, steps: int) -> pd.DataFrame:
         """Forecast the next ``steps`` dates of the series' calendar.
 

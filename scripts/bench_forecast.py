@@ -63,7 +63,7 @@ def f_mean_8(hist, dates):
 
 def f_callmine(hist, dates):
     model = LoadForecaster(holidays="US").fit(hist)
-    steps = len(model._calendar(hist.index[-1] + pd.Timedelta(days=1), dates.max()))
+    steps = model.steps_until(dates.max())
     pred = model.predict(steps).reindex(dates)
     return pred["mean"].to_numpy(), pred["lower"].to_numpy(), pred["upper"].to_numpy()
 
@@ -172,7 +172,7 @@ def main(argv=None) -> int:
     for name, params in variants.items():
         def fn(hist, dates, params=params):
             model = LoadForecaster(**{"holidays": "US", **params}).fit(hist)
-            steps = len(model._calendar(hist.index[-1] + pd.Timedelta(days=1), dates.max()))
+            steps = model.steps_until(dates.max())
             pred = model.predict(steps).reindex(dates)
             return pred["mean"].to_numpy(), pred["lower"].to_numpy(), pred["upper"].to_numpy()
         ablation[name] = {"single_origin": evaluate(fn, y, single, None),

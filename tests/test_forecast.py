@@ -114,6 +114,17 @@ def test_weekday_only_history_forecasts_the_next_business_days():
     assert dates[0] == pd.Timestamp("2024-05-20") and dates[-1] == pd.Timestamp("2024-05-27")
 
 
+def test_steps_until_and_long_horizons():
+    y = synthetic_daily(days=140)
+    y = y[y.index.day_of_week < 5]
+    f = LoadForecaster(holidays=None).fit(y)
+    assert f.steps_until("2024-05-27") == 6
+    long = f.predict(500)
+    assert len(long) == 500 and np.isfinite(long.to_numpy()).all()
+    with pytest.raises(CallmineError, match="not after the last observed day"):
+        f.steps_until("2024-01-01")
+
+
 def test_learns_the_weekly_pattern_and_the_growth_rate():
     y = synthetic_daily(days=730, growth=0.15)
     f = LoadForecaster(holidays=None).fit(y)
