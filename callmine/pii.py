@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from callmine.stopwords import stop_words
+
 __all__ = [
     "PLACEHOLDERS",
     "redact",
@@ -127,7 +129,7 @@ _IBAN_CONTEXT = re.compile(
 )
 
 _IIN_CONTEXT = re.compile(
-    r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)[^\W\d]*(?P<gap>[^\n\d<>]{0,40})$", re.I
+    r"(?:иин|жсн|бин|бсн|iin|bin|инн|идентификац|сәйкестендіру)[^\W\d]*(?P<gap>[^\n\d<>]{0,70})$", re.I
 )
 
 # ---- names
@@ -179,6 +181,13 @@ _SURNAME_LIKE = re.compile(
     re.I,
 )
 
+def _surname_like(w: str) -> bool:
+    """Lower-case ``w`` ends like a surname or patronymic (and is long enough to be one)."""
+    if len(w) < 5 or _SURNAME_LIKE.search(w) is None:
+        return False
+    return len(w) >= 7 or not w.endswith(("улы", "ұлы", "кызы", "қызы"))  # атаулы is no patronymic
+
+
 # Words that are never a name even right after a trigger (case-folded).
 _NOT_NAME = frozenset(
     """
@@ -197,6 +206,18 @@ _NOT_NAME = frozenset(
 )
 
 _PERSON = "<PERSON>"
+_STOP = stop_words("all")
+# a word in a Kazakh case form is not a name given in an introduction
+_KK_CASE_FORM = re.compile(r"(?:ға|ге|қа|ке|дан|ден|тан|тен|нан|нен|да|де|ды|ді|ты|ті|ны|ні|ның|нің|мен)$")
+# frequent words right after a name in calls: never taken as a surname
+_COMMON_AFTER_NAME = frozenset(
+    """хочу хотел хотела звоню звонил звонила звонила нужна нужно нужен нужны справка пенсия
+    узнать вопрос подскажите скажите можно помогите помочь прошу спросить уточнить проблема
+    сообщить оплатил оплатила подал подала получить забыл забыла не пришла пришел
+    керек білгім сұрағым сұрақ анықтама көмек бар жоқ еді едім болып
+    могу может адрес код цон смс эцп опв осмс ипн жеке шағым атаулы
+    need want calling call about help have would like please wanted asking question from speaking""".split()
+)
 
 
 # Kazakh first-person predicate endings ("боламын", "маманмын"): never part of a name
@@ -242,8 +263,23 @@ def _name_span(text: str, start: int, strict: bool, after_men: bool = False) -> 
         nlw = nw.lower()
         if nlw in _NOT_NAME or _PREDICATE_END.search(nlw) is not None:
             break
-        short_first = end == m.end() and len(w) <= 3  # "Ли Бекзат", "ким анна": a short surname first
-        if not ((first_cap and nw[0].isupper()) or short_first or _SURNAME_LIKE.search(nlw)):
+        second = end == m.end()
+        # "Ли Бекзат", "ким анна", "smith john": a short surname first
+        short_first = second and not first_cap and len(w) <= (5 if w.isascii() else 3)
+        # "anna lee", "жанар пак": in lower-case (speech-recognised) text a short word
+        # after the first name that is no common word is taken as the surname
+        short_surname = (
+            second and not strict and not first_cap
+            and len(nw) <= (5 if nw.isascii() else 3)
+            and nlw not in _STOP and nlw not in _COMMON_AFTER_NAME
+        )
+        # "смагулова гульмира": a surname first, then the first name
+        if second and not strict and not first_cap and _surname_like(lw):
+            short_surname = short_surname or (
+                len(nw) <= 10 and nlw not in _STOP and nlw not in _COMMON_AFTER_NAME
+                and _KK_CASE_FORM.search(nlw) is None
+            )
+        if not ((first_cap and nw[0].isupper()) or short_first or short_surname or _surname_like(nlw)):
             # "жумабаева ерлан ивановна": a first name is followed by a patronymic
             sp2 = nxt.end()
             while sp2 < n and text[sp2] == " ":
@@ -418,7 +454,7 @@ _IIN_AFTER = re.compile(r"[^\n\d<>,.;:!?]{0,20}(?<![^\W\d_])(?:иин|жсн|б�
 
 def _iin_context(text: str, start: int, end: int) -> bool:
     """Do the words around text[start:end] call it an IIN/BIN?"""
-    ctx = _IIN_CONTEXT.search(text, max(0, start - 100), start)
+    ctx = _IIN_CONTEXT.search(text, max(0, start - 120), start)
     if ctx is not None and _OTHER_NUMBER.search(ctx.group("gap")) is None:
         return True
     return _IIN_AFTER.match(text, end, end + 40) is not None
@@ -429,6 +465,9 @@ def _iin_context(text: str, start: int, end: int) -> bool:
 # optionally led by "+" or "(" - how phones, IINs and cards are dictated.
 _RUN = re.compile(r"(?:\+[ \t]?\(?|\()?\d+(?:[ \t\-()]{1,3}\d+)*")
 _GROUP = re.compile(r"\d+")
+
+
+_CARD_CONTEXT = re.compile(r"(?:карт|card|visa|mastercard)[^\W\d]*[^\n\d<>]{0,25}$", re.I)
 
 
 def _card_shape(lengths: list[int]) -> bool:
@@ -483,9 +522,16 @@ def _run_replacement(text: str, base: int, s: str) -> str:
     while i < n:
         found = None
         # a payment card: 13-19 digits in a card grouping passing Luhn (longest first)
-        for j in range(min(n, i + 6), i, -1):
+        card_ctx = None
+        for j in range(min(n, i + 10), i, -1):
             length = cum[j] - cum[i]
-            if 13 <= length <= 19 and _card_shape([len(g) for _, g in groups[i:j]]):
+            if 13 <= length <= 19:
+                if not _card_shape([len(g) for _, g in groups[i:j]]):
+                    # any grouping ("44 00 43 01 ...") when the words before say card
+                    if card_ctx is None:
+                        card_ctx = _CARD_CONTEXT.search(text, max(0, base + groups[i][0] - 40), base + groups[i][0]) is not None
+                    if not card_ctx:
+                        continue
                 digits = "".join(g for _, g in groups[i:j])
                 if luhn_is_valid(digits):
                     found = (j, "<CARD>")

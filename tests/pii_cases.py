@@ -254,6 +254,7 @@ class Case:
     text: str
     pii: list[tuple[str, str]] = field(default_factory=list)  # (kind, value as written)
     keep: list[str] = field(default_factory=list)  # non-personal numbers as written
+    hard: bool = False  # a deliberately hard phrasing (see HARD_TEMPLATES)
 
 
 PLACEHOLDER_OF = {
@@ -277,14 +278,60 @@ def _keep_values(rng: random.Random) -> dict[str, str]:
     }
 
 
-def make_cases(n: int = 1200, seed: int = 0) -> list[Case]:
-    """Return ``n`` labelled utterances (deterministic for ``seed``)."""
+SHORT_SURNAMES = ["Ким", "Ли", "Пак", "Цой", "Ан", "Хан", "Brown", "Lee", "Smith", "Омар"]
+
+
+def _hard_item(rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
+    """Phrasings that stretch the rules: fillers, lowercase names with short or
+    foreign surnames, context far from the number, odd digit groupings."""
+    r = rng.randrange(9)
+    first = rng.choice(FIRST_NAMES)
+    if r == 0:
+        name = first
+        return f"меня зовут {rng.choice(['э', 'ну', 'ээ', 'эм'])} {name}", [("person", name)]
+    if r == 1:
+        name = f"{rng.choice(SHORT_SURNAMES)} {first}".lower()
+        return rng.choice(["меня зовут {n}", "атым {n}", "менің атым {n}"]).format(n=name), [("person", name)]
+    if r == 2:
+        name = f"{first} {rng.choice(SHORT_SURNAMES)}".lower()  # surname without a telling suffix
+        return f"меня зовут {name} хочу узнать", [("person", name)]
+    if r == 3:
+        name = rng.choice(["john smith", "david brown", "anna lee", "peter"])
+        return f"my name is {name} and I need help", [("person", name)]
+    if r == 4:
+        v = make_iin(rng, valid=False)
+        return f"ИИН сейчас скажу, минутку, вот нашла документ, значит {v}", [("iin_ctx", v)]
+    if r == 5:
+        card = make_card(rng)
+        v = " ".join(card[i : i + 2] for i in range(0, 16, 2))
+        return f"номер карты {v}", [("card", v)]
+    if r == 6:
+        v = f"{rng.choice(EMAIL_USERS).title()}@{rng.choice(['Mail.ru', 'GMAIL.COM', 'e-gov.kz'])}"
+        return f"почта {v}", [("email", v)]
+    if r == 7:
+        a, b = fmt_phone(rng), fmt_phone(rng)
+        return f"телефоны {a} или {b}", [("phone", a), ("phone", b)]
+    v = make_iin(rng)
+    return f"иин{v[:6]} {v[6:]}ші", [("iin", f"{v[:6]} {v[6:]}")]
+
+
+def make_cases(n: int = 1200, seed: int = 0, hard_share: float = 0.1) -> list[Case]:
+    """Return ``n`` labelled utterances (deterministic for ``seed``).
+
+    About ``hard_share`` of them hold one deliberately hard item
+    (:func:`_hard_item`), some of which the rules are known to miss.
+    """
     rng = random.Random(seed)
     cases = []
     for i in range(n):
         lang = rng.choices(["ru", "kk", "en"], weights=[5, 3, 2])[0]
         parts = []
         case = Case(text="")
+        if rng.random() < hard_share:
+            text, items = _hard_item(rng)
+            parts.append(text)
+            case.pii.extend(items)
+            case.hard = True
         # personal data: 1-2 items
         for _ in range(rng.choice([1, 1, 2])):
             if rng.random() < 0.25:
@@ -376,6 +423,9 @@ def score(redact, cases: list[Case]) -> dict:
             n_keep += 1
             kept += v in out
     fp = max(0, placeholders - tp)
+    hard = [c for c in cases if c.hard]
+    hard_items = [(kind, v, redact(c.text)) for c in hard for kind, v in c.pii]
+    hard_found = sum(not _present(kind, v, out) for kind, v, out in hard_items)
     return {
         "cases": len(cases),
         "personal_items": tp + fn,
@@ -385,6 +435,8 @@ def score(redact, cases: list[Case]) -> dict:
         "non_personal_numbers": n_keep,
         "non_personal_kept": kept / max(1, n_keep),
         "recall_by_kind": {k: round(a / b, 4) for k, (a, b) in sorted(by_kind.items())},
+        "hard_cases": len(hard),
+        "recall_hard_items": round(hard_found / max(1, len(hard_items)), 4),
         "misses": misses[:20],
     }
 

@@ -237,3 +237,34 @@ def test_labelled_set_is_deterministic():
     b = pii_cases.make_cases(50, seed=1)
     assert [c.text for c in a] == [c.text for c in b]
     assert [c.text for c in a] != [c.text for c in pii_cases.make_cases(50, seed=2)]
+
+
+# --------------------------------------------------------------------------- harder phrasings
+
+
+def test_card_in_any_grouping_when_the_words_say_card():
+    assert redact("номер карты 44 00 43 01 23 45 67 89") == "номер карты <CARD>"
+    # the same digits without a card word are not taken for a card
+    assert "<CARD>" not in redact("код 44 00 43 01 23 45 67 89")
+
+
+def test_iin_context_may_be_a_few_words_before():
+    text = f"ИИН сейчас скажу, минутку, вот нашла документ, значит {INVALID_IIN}"
+    assert redact(text).endswith("значит <IIN>")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("меня зовут анна ким", "меня зовут <PERSON>"),  # short surname after a lower-case name
+        ("меня зовут ли руслан работодатель не платит", "меня зовут <PERSON> работодатель не платит"),
+        ("атым смагулова гульмира енді", "атым <PERSON> енді"),  # surname first, lower case
+        ("my name is john smith and I need help", "my name is <PERSON> and I need help"),
+        ("менің атым сергей есенов атаулы көмек", "менің атым <PERSON> атаулы көмек"),  # not a patronymic
+        ("меня зовут арман могу ли я", "меня зовут <PERSON> могу ли я"),
+        ("менің атым жулдыз балаға пособие", "менің атым <PERSON> балаға пособие"),
+        ("меня зовут э Айгерим", "меня зовут э <PERSON>"),
+    ],
+)
+def test_lower_case_speech_recognised_names(text, expected):
+    assert redact(text) == expected
