@@ -301,6 +301,18 @@ def test_cli_forecast_from_a_call_log_with_intraday_intervals(tmp_path, capsys):
     assert len(table) == 96 and {"interval_start", "calls", "lower", "upper"} <= set(table.columns)
 
 
+def test_cli_forecast_by_type_adds_up_and_monthly_projection(tmp_path, capsys):
+    src = tmp_path / "calls.csv"
+    call_log().to_csv(src, index=False)
+    out = tmp_path / "types.csv"
+    assert main(["forecast", str(src), "--steps", "3", "--by-type", "request_type", "--holidays", "none",
+                 "-o", str(out), "-q"]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 3 * 3 and table.groupby("date")["share"].sum().round(9).eq(1).all()
+    assert main(["forecast", "--freq", "month", "--years", "0", "--start", "2026-01-01", "-q"]) == 0
+    assert "2026-12-01" in capsys.readouterr().out
+
+
 def test_cli_forecast_names_missing_columns(tmp_path, capsys):
     src = tmp_path / "bad.csv"
     pd.DataFrame({"x": [1, 2]}).to_csv(src, index=False)
