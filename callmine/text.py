@@ -518,9 +518,18 @@ def customer_side(text: str) -> str:
 
 def _strip_markers(text: str) -> str:
     """Return all utterances without their turn markers."""
-    if ":" not in text or not _markers(text):
+    if ":" not in text:
         return text
-    return " ".join(u for _, u in split_turns(text))
+    found = _markers(text)
+    if not found:
+        return text
+    parts = []
+    pos = 0
+    for _, start, end in found:
+        parts.append(text[pos:start])
+        pos = end
+    parts.append(text[pos:])
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- per-token step
