@@ -76,65 +76,19 @@ def load(model: Any) -> Any:
     return model
 
 
-class PredictionCache:
-    """Predictions of short transcripts, kept across chunks.
-
-    Short requests ("статус заявки", "ЭЦП не работает") repeat all year long;
-    long transcripts almost never do. The cache keeps texts of at most
-    ``max_chars`` characters and is emptied when it reaches ``max_entries``,
-    so its memory stays bounded (about 100 MB with the defaults).
-    """
-
-    def __init__(self, max_entries: int = 200_000, max_chars: int = 200):
-        self.max_entries, self.max_chars = int(max_entries), int(max_chars)
-        self.data: dict[str, tuple[Any, float]] = {}
-        self.hits = self.misses = 0
-
-    def predict(self, model: Any, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(labels, confidence)`` for distinct texts, calling the model for unknown ones only."""
-        labels = np.empty(len(uniques), dtype=object)
-        conf = np.empty(len(uniques), dtype=float)
-        get = self.data.get
-        missing = []
-        for i, text in enumerate(uniques):
-            found = get(text)
-            if found is None:
-                missing.append(i)
-            else:
-                labels[i], conf[i] = found
-        self.hits += len(uniques) - len(missing)
-        self.misses += len(missing)
-        if missing:
-            new_labels, new_conf = _call_model(model, [uniques[i] for i in missing])
-            labels[missing], conf[missing] = new_labels, new_conf
-            if len(self.data) + len(missing) > self.max_entries:
-                self.data.clear()
-            limit = self.max_chars
-            for i, lab, c in zip(missing, new_labels, new_conf):
-                text = uniques[i]
-                if len(text) <= limit:
-                    self.data[text] = (lab, float(c))
-        return labels, conf
-
-
-def predict_texts(model: Any, texts, *, dedupe: bool = True,
-                  cache: PredictionCache | None = None) -> tuple[np.ndarray, np.ndarray]:
+def predict_texts(model: Any, texts, *, dedupe: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Predict ``(labels, confidence)`` for a sequence of transcripts.
 
     With ``dedupe`` (default) each distinct transcript is classified once and
     the result copied to its repeats: short requests repeat often in real
     call logs (messenger, SMS), and the prediction of one text does not
-    depend on the others. A :class:`PredictionCache` also reuses the
-    predictions of earlier calls (``dedupe`` only).
+    depend on the others.
     """
     texts = np.asarray(texts, dtype=object)
     if len(texts) == 0:
         return np.empty(0, dtype=object), np.empty(0, dtype=float)
     if dedupe:
         codes, uniques = pd.factorize(texts)
-        if cache is not None:
-            labels, conf = cache.predict(model, uniques)
-            return labels[codes], conf[codes]
         if len(uniques) < len(texts):
             labels, conf = _call_model(model, list(uniques))
             return labels[codes], conf[codes]

@@ -10,7 +10,7 @@ import pytest
 from callmine.batch import classify_file, classify_frame
 from callmine.errors import CallmineError, DataError, MissingExtraError
 
-from test_batch import KeywordModel, _texts, write_calls
+from test_batch import KeywordModel, _texts, real_model, real_model_file, write_calls  # noqa: F401
 
 dd = pytest.importorskip("dask.dataframe", reason="needs the dask extra")
 distributed = pytest.importorskip("dask.distributed", reason="needs the dask extra")
@@ -60,27 +60,21 @@ def test_a_file_job_on_the_cluster_equals_the_local_run(tmp_path, cluster):
 
 
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
-def test_cluster_with_worker_processes_and_the_cli(tmp_path, monkeypatch, capsys):
-    """Worker processes get the model by serialisation; --scheduler in the CLI."""
-    import callmine.distributed
-    from callmine import batch
+def test_cluster_with_worker_processes_and_the_cli(tmp_path, real_model_file, capsys):
+    """A real model file, sent to worker processes by serialisation; --scheduler in the CLI."""
     from callmine.cli import main
+    from callmine.synth import generate_calls
 
-    from test_batch import _fake_load
-
-    monkeypatch.setattr(batch, "load", _fake_load(batch.load))
-    monkeypatch.setattr(callmine.distributed, "load", _fake_load(batch.load))
-    model = tmp_path / "model.bin"
-    model.write_bytes(b"keyword model")
-    src = write_calls(tmp_path / "calls.csv", 30)
-    classify_file(KeywordModel(), src, tmp_path / "local.parquet", chunksize=8)
+    src = tmp_path / "calls.csv"
+    generate_calls(120, seed=7).to_csv(src, index=False)
+    classify_file(real_model_file, src, tmp_path / "local.parquet", chunksize=25)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cl:
-        code = main(["classify", str(model), str(src), "-o", str(tmp_path / "remote.parquet"),
-                     "--chunk-size", "8", "--scheduler", cl.scheduler_address])
+        code = main(["classify", str(real_model_file), str(src), "-o", str(tmp_path / "remote.parquet"),
+                     "--chunk-size", "25", "--scheduler", cl.scheduler_address])
     assert code == 0, capsys.readouterr().err
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "remote.parquet"),
-                                  pd.read_parquet(tmp_path / "local.parquet"))
+    assert "rows read 120, written 120, rejected 0" in capsys.readouterr().err
+    assert (tmp_path / "remote.parquet").read_bytes() == (tmp_path / "local.parquet").read_bytes()
 
 
 def test_without_dask_the_error_names_the_extra(tmp_path, monkeypatch):
