@@ -546,3 +546,23 @@ def make_transcripts(n: int = 1000, seed: int = 0, words: int = 60) -> list[tupl
         text += f"{op_m}: {rng.choice(OPERATOR_CLOSINGS[lang])}"
         out.append((text, pii))
     return out
+
+
+REQUEST_TYPES = ["pension_certificate", "child_benefit", "sms_code", "id_card", "registration",
+                 "fine_or_conviction", "kindergarten"]
+
+
+def make_call_log(n: int = 300, seed: int = 0) -> list[dict]:
+    """Whole calls as rows ``{"call_id", "text", "request_type", "pii"}`` for end-to-end tests.
+
+    ``request_type`` is the customer request's position in :data:`CUSTOMER_REQUESTS` (the same
+    position means the same kind of request in every language).
+    """
+    rows = []
+    for i, (text, pii) in enumerate(make_transcripts(n, seed=seed)):
+        label = next(
+            (REQUEST_TYPES[k] for reqs in CUSTOMER_REQUESTS.values() for k, r in enumerate(reqs) if r in text),
+            "other",
+        )
+        rows.append({"call_id": f"T{i:05d}", "text": text, "request_type": label, "pii": pii})
+    return rows

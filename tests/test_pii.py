@@ -268,3 +268,69 @@ def test_iin_context_may_be_a_few_words_before():
 )
 def test_lower_case_speech_recognised_names(text, expected):
     assert redact(text) == expected
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _forbidden(rows):
+    """Every personal value of the call log, as written and as bare digits, and name words."""
+    values, words = set(), set()
+    for row in rows:
+        for kind, value in row["pii"]:
+            if kind == "person":
+                words.update(w.lower() for w in value.split() if len(w) >= 4)
+            else:
+                values.add(value)
+                digits = "".join(c for c in value if c.isdigit())
+                if len(digits) >= 9:
+                    values.add(digits)
+    return values, words
+
+
+@pytest.mark.slow
+def test_model_file_and_reports_hold_no_personal_data(tmp_path, capsys):
+    import re
+
+    import pandas as pd
+
+    from callmine.cli import main
+
+    rows = pii_cases.make_call_log(240, seed=9)
+    log = tmp_path / "calls.csv"
+    pd.DataFrame([{k: r[k] for k in ("call_id", "text", "request_type")} for r in rows]).to_csv(log, index=False)
+    values, words = _forbidden(rows)
+    assert len(values) > 150 and len(words) > 20
+    # the raw log does contain them (the test can fail)
+    raw = log.read_text(encoding="utf-8")
+    assert all(v in raw for v in list(values)[:20] if not v.isdigit())
+
+    model = tmp_path / "model.cmm"
+    commands = [
+        ["train", str(log), "--label-col", "request_type", "-o", str(model), "-q"],
+        ["discover", str(log), "-o", str(tmp_path / "disc"), "--k", "4", "-q"],
+        ["report", str(log), "-o", str(tmp_path / "rep"), "--model", str(model), "-q"],
+    ]
+    ran = []
+    for argv in commands:
+        code = main(argv)
+        err = capsys.readouterr().err
+        if code != 0 and "not implemented yet" in err:
+            continue  # a command still being written elsewhere: checked once it exists
+        assert code == 0, (argv[0], err)
+        ran.append(argv[0])
+    assert "train" in ran
+
+    outputs = [p for p in tmp_path.rglob("*") if p.is_file() and p != log]
+    assert model in outputs
+    for path in outputs:
+        data = path.read_bytes()
+        for v in values:
+            assert v.encode("utf-8") not in data, (path.name, v)
+        if path.suffix in (".csv", ".html", ".json", ".txt", ".md"):
+            text = data.decode("utf-8", errors="replace").lower()
+            found = {w for w in words if re.search(rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])", text)}
+            assert not found, (path.name, sorted(found)[:5])
+        else:  # binary model file: the lower-case names as vectorizer terms would be
+            for w in words:
+                assert w.encode("utf-8") not in data, (path.name, w)
