@@ -718,7 +718,7 @@ def _text_profile(df, table, type_col, text_col, sample_size, random_state, lexi
         texts_i = [customer[j] for j in range(rows.start, rows.stop)]
         examples.append(" | ".join(_examples(texts_i, closeness, common)))
         ev = mode_evidence(texts_i, matcher)
-        name_hits = matcher.hits(str(t).replace("_", " ") + " . " + " . ".join(top))
+        name_hits = matcher.hits(str(t).replace("_", " "))
         evidence.append(ev["evidence"])
         name_ev.append({mo: name_hits.get(mo, (0.0, []))[0] for mo in MODES})
         ev_terms.append("; ".join(f"{mo}: {', '.join(ev.loc[mo, 'terms'])}" for mo in MODES
@@ -846,7 +846,7 @@ def score_types(table: pd.DataFrame, weights: Mapping | None = None) -> pd.DataF
 def assign_modes(table: pd.DataFrame, config: AutomationConfig | None = None) -> pd.DataFrame:
     """Add ``mode`` and ``mode_reason`` in place, by these rules in order.
 
-    Evidence per mode = text evidence + 0.5 x name evidence (type name and top terms).
+    Evidence per mode = text evidence + 0.5 x name evidence (terms in the type's name).
 
     1. out-of-scope labels (``config.other_labels``) -> ``operator``;
     2. a per-type override in ``config.modes`` -> that mode;
