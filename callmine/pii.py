@@ -341,8 +341,11 @@ def _redact_names(text: str, flags: int = _NAME | _PATRO, words: set | None = No
                         m = _TRIGGER_LOW.match(low, i)
                         if m is not None:
                             e = m.end()
-                            if not (e < n and low[e].isalpha()):
-                                strict = m.group("strict")
+                            strict = m.group("strict")
+                            # a strict trigger is followed by a space (or ", ") and the name
+                            if e < n and (low[e].isalpha() or (strict is not None and text[e] not in " \t,")):
+                                pass
+                            else:
                                 span = _name_span(text, e, strict is not None, strict == "мен")
                                 if span is not None:
                                     spans.append(span)

@@ -614,8 +614,8 @@ def _normalized(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len:
     if "://" in low or "www." in low:
         low = _URL.sub(_url_domain, low)
     chunks = low.split()
-    for c in chunks:
-        if c not in cache:
+    if not cache.keys() >= set(chunks):
+        for c in set(chunks).difference(cache):
             cache[c] = _process_chunk(c, do_stem, drop_stop, min_len)
     return " ".join(filter(None, map(cache.__getitem__, chunks)))
 
