@@ -87,6 +87,7 @@ _T = {
             "weights": "Score weights", "source": "Request types from"},
         "source": {"model": "classifier model", "labels": "existing label column",
                    "discovery": "unsupervised discovery"},
+        "calls_word": "calls", "days_word": "d",
         "method_text": [
             "Each call gets a request type ({source}). Per type: calls, share, Pareto cumulative share, "
             "calls per day, mean handle time (duration_s) and operator-hours a year, channel mix, trend "
@@ -142,9 +143,10 @@ _T = {
             "service_level": "Целевой уровень сервиса", "shrinkage": "Потери рабочего времени (shrinkage)",
             "max_occupancy": "Максимальная загрузка", "interval_s": "Интервал расчёта штата (с)",
             "hours_per_operator_year": "Оплачиваемых часов оператора в год",
-            "weights": "Веса оценки", "source": "Типы обращений получены"},
-        "source": {"model": "моделью-классификатором", "labels": "из готовой колонки меток",
-                   "discovery": "автоматическим выделением типов"},
+            "weights": "Веса оценки", "source": "Источник типов обращений"},
+        "source": {"model": "модель-классификатор", "labels": "готовая колонка меток",
+                   "discovery": "автоматическое выделение типов"},
+        "calls_word": "звонков", "days_word": "дн.",
         "method_text": [
             "Каждому звонку присвоен тип ({source}). По каждому типу: звонки, доля, накопленная доля "
             "(Парето), звонков в день, среднее время обработки (duration_s) и часы операторов в год, "
@@ -474,9 +476,9 @@ def render_html(result: AutomationResult, *, config: AutomationConfig | None = N
              f"<title>{e(t['title'])}</title><style>{_CSS}</style></head><body>",
              f"<h1>{e(t['title'])}</h1>"]
     period = s.get("period")
-    sub = f"{_fmt_int(s['n_calls'])} calls"
+    sub = f"{_fmt_int(s['n_calls'])} {t['calls_word']}"
     if period:
-        sub += f" · {period['start']} – {period['end']} ({period['days']} d)"
+        sub += f" · {period['start']} – {period['end']} ({period['days']} {t['days_word']})"
     sub += f" · {e(t['source'].get(s.get('source', 'labels'), ''))}"
     parts.append(f'<div class="muted">{e(sub)}</div>')
     parts.append('<p class="headline"><b>' + e(t["headline"].format(
