@@ -87,7 +87,8 @@ _T = {
             "weights": "Score weights", "source": "Request types from"},
         "source": {"model": "classifier model", "labels": "existing label column",
                    "discovery": "unsupervised discovery"},
-        "calls_word": "calls", "days_word": "d",
+        "calls_word": "calls", "days_word": "d", "per_month": "%/mo",
+        "comps": "volume {v} · homogeneity {h} · simplicity {s} · repeat {r} · complaint {c}",
         "method_text": [
             "Each call gets a request type ({source}). Per type: calls, share, Pareto cumulative share, "
             "calls per day, mean handle time (duration_s) and operator-hours a year, channel mix, trend "
@@ -146,7 +147,8 @@ _T = {
             "weights": "Веса оценки", "source": "Источник типов обращений"},
         "source": {"model": "модель-классификатор", "labels": "готовая колонка меток",
                    "discovery": "автоматическое выделение типов"},
-        "calls_word": "звонков", "days_word": "дн.",
+        "calls_word": "звонков", "days_word": "дн.", "per_month": "%/мес",
+        "comps": "объём {v} · однородность {h} · простота {s} · повторы {r} · жалобы {c}",
         "method_text": [
             "Каждому звонку присвоен тип ({source}). По каждому типу: звонки, доля, накопленная доля "
             "(Парето), звонков в день, среднее время обработки (duration_s) и часы операторов в год, "
@@ -546,9 +548,9 @@ def _ranked_table(result: AutomationResult, t: dict) -> str:
         score = float(r["automation_score"])
         spark = sparkline(trends[r["request_type"]]) if r["request_type"] in trends.columns else ""
         trend = r.get("trend_pct_per_month")
-        trend_txt = f"{trend:+.1f}%/mo" if trend is not None and np.isfinite(trend) else ""
-        comps = (f"volume {r['volume']:.2f} · homogeneity {_num(r['homogeneity'])} · simplicity "
-                 f"{_num(r['simplicity'])} · repeat {_num(r['repeat'])} · complaint {r['operator_signal']:.2f}")
+        trend_txt = f"{trend:+.1f}{t['per_month']}" if trend is not None and np.isfinite(trend) else ""
+        comps = t["comps"].format(v=_num(r["volume"]), h=_num(r["homogeneity"]), s=_num(r["simplicity"]),
+                                  r=_num(r["repeat"]), c=_num(r["operator_signal"]))
         examples = [x for x in str(r.get("examples", "") or "").split(" | ") if x]
         ex_html = "".join(f'<div class="ex">«{e(x)}»</div>' for x in examples[:3])
         terms = e(str(r.get("top_terms", "") or ""))
