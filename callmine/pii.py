@@ -411,14 +411,14 @@ def _scan(low: str) -> tuple[int, set | None]:
     Returns the flags and, when a self-introduction is possible, the trigger
     words present.
     """
-    chunks = set(low.split())
+    chunks = low.split()  # a list: set operations accept it, and building a set costs more
     if not _SEEN.issuperset(chunks):
         if len(_SEEN) > _SEEN_LIMIT:
             _SEEN.clear()
             _NUM_CHUNKS.clear()
             _NAME_CHUNKS.clear()
             _PATRO_CHUNKS.clear()
-        for c in chunks.difference(_SEEN):
+        for c in set(chunks).difference(_SEEN):
             _classify(c)
         _SEEN.update(chunks)
     f = 0
@@ -428,7 +428,7 @@ def _scan(low: str) -> tuple[int, set | None]:
     if not _NAME_CHUNKS.keys().isdisjoint(chunks):
         f |= _NAME
         words = set()
-        for c in chunks.intersection(_NAME_CHUNKS):
+        for c in _NAME_CHUNKS.keys() & set(chunks):
             words.update(_NAME_CHUNKS[c])
     if not _PATRO_CHUNKS.isdisjoint(chunks):
         f |= _PATRO
