@@ -614,10 +614,12 @@ def _normalized(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len:
     if "://" in low or "www." in low:
         low = _URL.sub(_url_domain, low)
     chunks = low.split()
-    if not cache.keys() >= set(chunks):
+    try:  # the common case: every chunk seen before
+        return " ".join(filter(None, map(cache.__getitem__, chunks)))
+    except KeyError:
         for c in set(chunks).difference(cache):
             cache[c] = _process_chunk(c, do_stem, drop_stop, min_len)
-    return " ".join(filter(None, map(cache.__getitem__, chunks)))
+        return " ".join(filter(None, map(cache.__getitem__, chunks)))
 
 
 def _tokens(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int) -> list[str]:
