@@ -507,12 +507,25 @@ def customer_side(text: str) -> str:
     """
     if ":" not in text:
         return text
-    turns = split_turns(text)
-    roles = {r for r, _ in turns}
-    if "customer" in roles:
-        return " ".join(u for r, u in turns if r == "customer")
-    if "operator" in roles:
-        return " ".join(u for r, u in turns if r != "operator")
+    found = _markers(text)
+    if not found:
+        return text
+    said = {"customer": [], "operator": [], "unknown": []}
+    pos = 0
+    role = "unknown"
+    for r, start, end in found:
+        utt = text[pos:start].strip()
+        if utt:
+            said[role].append(utt)
+        role = r
+        pos = end
+    utt = text[pos:].strip()
+    if utt:
+        said[role].append(utt)
+    if said["customer"]:
+        return " ".join(said["customer"])
+    if said["operator"]:
+        return " ".join(said["unknown"])
     return text
 
 
