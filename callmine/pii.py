@@ -173,7 +173,8 @@ _NAME_BEFORE = re.compile(
 )
 # Full name with a patronymic anywhere: "Иванов Иван Иванович", "Сейтжанов Ерлан Маратұлы"
 _PATRONYMIC = (
-    r"(?:ович|евич|ьич|овна|евна|ична|инична|ұлы|улы|қызы|кызы)"
+    r"(?:ович|евич|ьич|овна|евна|ична|инична|ұлы|улы|қызы|кызы"
+    r"|овича|евича|овичу|евичу|овичем|евичем|овны|евны|овне|евне|овной|евной|овну|евну)"
 )
 _SURNAME_LIKE = re.compile(
     r"(?:ов|ев|ёв|ова|ева|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|ян|дзе|швили"
@@ -295,12 +296,31 @@ _NAME_WORDS_BEFORE = re.compile(rf"(?<![{_L}])(?:[{_UP}][{_L}]+[ \t]+){{1,2}}$")
 _PATRO_WORD = re.compile(rf"[{_UP}][{_L}]+{_PATRONYMIC}(?![{_L}])")
 
 
+_PATRO_WORD_LOW = re.compile(
+    rf"(?<![{_L}])[а-яё]{{3,}}(?:ович|евич|овна|евна|овича|евича|овичу|евичу|овны|евны|овне|евне|овну|евну)(?![{_L}])"
+)
+_WORD_BEFORE = re.compile(rf"(?<![{_L}])([{_L}]+)[ \t]+$")
+
+
 def _full_names(text: str, spans: list) -> None:
-    """"Иванов Иван Иванович", "Ерлан Маратұлы": capitalised words ending in a patronymic."""
+    """"Иванов Иван Иванович", "Ерлан Маратұлы": capitalised words ending in a patronymic;
+    in lower case, "иванов иван иванович" (Russian patronymics only: -ович/-евич/-овна/-евна)."""
     for m in _PATRO_WORD.finditer(text):
         before = _NAME_WORDS_BEFORE.search(text, max(0, m.start() - 60), m.start())
         if before is not None:
             spans.append((before.start(), m.end()))
+    for m in _PATRO_WORD_LOW.finditer(text):
+        start = m.start()
+        for _ in range(2):  # the first name and the surname before it
+            w = _WORD_BEFORE.search(text, max(0, start - 40), start)
+            if w is None:
+                break
+            lw = w.group(1).lower()
+            if lw in _STOP or lw in _NOT_NAME or lw in _COMMON_AFTER_NAME or _KK_CASE_FORM.search(lw):
+                break
+            start = w.start(1)
+        if start < m.start():
+            spans.append((start, m.end()))
 
 
 def _names_before(text: str, low: str, verb: str, spans: list) -> None:

@@ -264,6 +264,9 @@ def test_iin_context_may_be_a_few_words_before():
         ("меня зовут арман могу ли я", "меня зовут <PERSON> могу ли я"),
         ("менің атым жулдыз балаға пособие", "менің атым <PERSON> балаға пособие"),
         ("меня зовут э Айгерим", "меня зовут э <PERSON>"),
+        ("справка на иванова ивана ивановича готова", "справка на <PERSON> готова"),  # patronymic
+        ("звонил сергей петрович", "звонил <PERSON>"),
+        ("это типична ситуация", "это типична ситуация"),  # -ична alone is no patronymic in lower case
     ],
 )
 def test_lower_case_speech_recognised_names(text, expected):
