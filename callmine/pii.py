@@ -176,11 +176,15 @@ _PATRONYMIC = (
     r"(?:ович|евич|ьич|овна|евна|ична|инична|ұлы|улы|қызы|кызы"
     r"|овича|евича|овичу|евичу|овичем|евичем|овны|евны|овне|евне|овной|евной|овну|евну)"
 )
+# endings that mark a surname or patronymic even in lower case (-ин, -ина, -бек also end
+# first names and common words: Ирина, Алибек, хозяин)
 _SURNAME_LIKE = re.compile(
-    r"(?:ов|ев|ёв|ова|ева|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|ян|дзе|швили"
-    rf"|бек|бекова|баев|баева|жанов|жанова|{_PATRONYMIC[3:-1]})$",
+    r"(?:ов|ев|ёв|ова|ева|ёва|ский|ская|цкий|цкая|енко|дзе|швили"
+    rf"|{_PATRONYMIC[3:-1]})$",
     re.I,
 )
+# short surnames (common in Kazakhstan's Korean community) that carry no telling ending
+_SHORT_SURNAMES = frozenset("ким ли пак цой хан ан тен ни шин чой кан тян лим югай kim lee li pak park tsoi".split())
 
 def _surname_like(w: str) -> bool:
     """Lower-case ``w`` ends like a surname or patronymic (and is long enough to be one)."""
@@ -208,8 +212,9 @@ _NOT_NAME = frozenset(
 
 _PERSON = "<PERSON>"
 _STOP = stop_words("all")
-# a word in a Kazakh case form is not a name given in an introduction
-_KK_CASE_FORM = re.compile(r"(?:ға|ге|қа|ке|дан|ден|тан|тен|нан|нен|да|де|ды|ді|ты|ті|ны|ні|ның|нің|мен)$")
+# a word in a Kazakh case form is not a name given in an introduction (-тан/-тен left
+# out: Нұрсұлтан, Дастан)
+_KK_CASE_FORM = re.compile(r"(?:ға|ге|қа|ке|дан|ден|нан|нен|да|де|ды|ді|ты|ті|ны|ні|ның|нің|мен)$")
 # frequent words right after a name in calls: never taken as a surname
 _COMMON_AFTER_NAME = frozenset(
     """хочу хотел хотела звоню звонил звонила звонила нужна нужно нужен нужны справка пенсия
@@ -264,23 +269,23 @@ def _name_span(text: str, start: int, strict: bool, after_men: bool = False) -> 
         nlw = nw.lower()
         if nlw in _NOT_NAME or _PREDICATE_END.search(nlw) is not None:
             break
+        after = nxt.end()
+        while after < n and text[after] == " ":
+            after += 1
+        if after < n and text[after] == ":":  # "... Ержан Caller: ..." - a turn marker
+            break
         second = end == m.end()
-        # "Ли Бекзат", "ким анна", "smith john": a short surname first
-        short_first = second and not first_cap and len(w) <= (5 if w.isascii() else 3)
-        # "anna lee", "жанар пак": in lower-case (speech-recognised) text a short word
-        # after the first name that is no common word is taken as the surname
-        short_surname = (
-            second and not strict and not first_cap
-            and len(nw) <= (5 if nw.isascii() else 3)
-            and nlw not in _STOP and nlw not in _COMMON_AFTER_NAME
-        )
-        # "смагулова гульмира": a surname first, then the first name
-        if second and not strict and not first_cap and _surname_like(lw):
-            short_surname = short_surname or (
-                len(nw) <= 10 and nlw not in _STOP and nlw not in _COMMON_AFTER_NAME
-                and _KK_CASE_FORM.search(nlw) is None
+        if first_cap:
+            ok = nw[0].isupper()
+        else:  # lower-case (speech-recognised) text
+            plain = nlw not in _STOP and nlw not in _COMMON_AFTER_NAME and _KK_CASE_FORM.search(nlw) is None
+            ok = second and (
+                nlw in _SHORT_SURNAMES  # "анна ким"
+                or (plain and lw in _SHORT_SURNAMES)  # "ли руслан"
+                or (plain and len(nlw) <= 12 and _surname_like(lw))  # "смагулова гульмира"
+                or (plain and len(nlw) <= 7 and nw.isascii() and w.isascii())  # "john smith"
             )
-        if not ((first_cap and nw[0].isupper()) or short_first or short_surname or _surname_like(nlw)):
+        if not (ok or _surname_like(nlw)):
             # "жумабаева ерлан ивановна": a first name is followed by a patronymic
             sp2 = nxt.end()
             while sp2 < n and text[sp2] == " ":
@@ -321,6 +326,37 @@ def _full_names(text: str, spans: list) -> None:
             start = w.start(1)
         if start < m.start():
             spans.append((start, m.end()))
+
+
+# strict triggers after which a lower-case name is accepted in an operator's greeting
+_ROLE_TRIGGERS = frozenset({"оператор", "маман", "специалист", "консультант", "agent", "this is"})
+# what follows an operator's name in a greeting ("оператор мадина здравствуйте")
+_GREETING_NEXT = frozenset(
+    """здравствуйте добрый доброе чем слушаю слушаем вас сізге тыңдап сәлеметсіз саламатсыз
+    қайырлы қалай how hello good speaking""".split()
+)
+_GREETING_END = re.compile(r"[ \t]*(?:[,.!?;]|$|(?P<word>[^\W\d_]+)(?P<colon>[ \t]*:)?)")
+_VERB_LIKE = re.compile(r"(?:л|ла|ли|ло|ть|ет|ит|ют|ят|ут|ал|ыл|ды|ді|ты|ті|ған|ген|ый|ой|ое|ые|ed|ing)$")
+
+
+def _lower_operator_name(text: str, low: str, start: int) -> tuple[int, int] | None:
+    """A lower-case name right after a role word, in a greeting: "оператор мадина здравствуйте"."""
+    gap = _STRICT_GAP.match(text, start)
+    if gap is None:
+        return None
+    m = _NAME_WORD.match(text, gap.end())
+    if m is None:
+        return None
+    w = low[m.start() : m.end()]
+    if w in _STOP or w in _NOT_NAME or w in _COMMON_AFTER_NAME or len(w) < 3 or _VERB_LIKE.search(w):
+        return None
+    nxt = _GREETING_END.match(text, m.end())
+    if nxt is None:
+        return None
+    word = nxt.group("word")
+    if word is None or nxt.group("colon") or word.lower() in _GREETING_NEXT:
+        return m.start(), m.end()
+    return None
 
 
 def _names_before(text: str, low: str, verb: str, spans: list) -> None:
@@ -367,6 +403,8 @@ def _redact_names(text: str, flags: int = _NAME | _PATRO, words: set | None = No
                                 pass
                             else:
                                 span = _name_span(text, e, strict is not None, strict == "мен")
+                                if span is None and strict in _ROLE_TRIGGERS:
+                                    span = _lower_operator_name(text, low, e)
                                 if span is not None:
                                     spans.append(span)
                     i = low.find(key, i + 1)

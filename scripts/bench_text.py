@@ -170,6 +170,21 @@ def main(argv=None):
             for m in re.finditer(r"(?:зовут|атым|есімім|name is)\s+(\S+)", r, re.I)
             if not m.group(1).startswith("<")
         )
+        # names from the sample generator's own lists still readable after redaction
+        # (an independent check: those lists were written by another author)
+        known_names = None
+        try:
+            from callmine import synth_phrases as P
+
+            lists = [getattr(P, a) for a in ("OPERATOR_NAMES", "FIRST_NAMES", "LAST_NAMES", "LATIN_NAMES") if hasattr(P, a)]
+            gen_names = {n.lower() for lst in lists for n in lst}
+            gen_names |= {n + "а" for n in gen_names if n.endswith(("ов", "ев", "ин"))}
+            gen_names.discard("ли")  # also the Russian particle "ли", everywhere in the calls
+            known_names = sum(
+                1 for r in red for w in re.findall(r"[^\W\d_]+", r.lower()) if w in gen_names
+            )
+        except ImportError:
+            pass
         placeholders = {}
         for r in red:
             for p in re.findall(r"<[A-Z]+>", r):
@@ -182,6 +197,7 @@ def main(argv=None):
             "residual_digit_runs_7plus": long_digits,
             "residual_at_signs": at,
             "residual_names_after_introduction": names,
+            "residual_generator_names": known_names,
         }
         if "language" in df.columns:
             det = [detect_language(t) for t in texts]

@@ -278,7 +278,7 @@ def _keep_values(rng: random.Random) -> dict[str, str]:
     }
 
 
-SHORT_SURNAMES = ["Ким", "Ли", "Пак", "Цой", "Ан", "Хан", "Brown", "Lee", "Smith", "Омар"]
+SHORT_SURNAMES = ["Ким", "Ли", "Пак", "Цой", "Ан", "Хан", "Омар", "Тен"]  # with Cyrillic first names
 
 
 def _hard_item(rng: random.Random) -> tuple[str, list[tuple[str, str]]]:

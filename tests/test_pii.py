@@ -337,3 +337,19 @@ def test_model_file_and_reports_hold_no_personal_data(tmp_path, capsys):
         else:  # binary model file: the lower-case names as vectorizer terms would be
             for w in words:
                 assert w.encode("utf-8") not in data, (path.name, w)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("единый контакт центр оператор айдана здравствуйте", "единый контакт центр оператор <PERSON> здравствуйте"),
+        ("оператор дмитрий чем могу помочь", "оператор <PERSON> чем могу помочь"),
+        ("маман бауыржан сізге қалай көмектесе аламын", "маман <PERSON> сізге қалай көмектесе аламын"),
+        ("оператор жанар Абонент: почему", "оператор <PERSON> Абонент: почему"),
+        ("оператор сказал подождать", "оператор сказал подождать"),
+        ("оператор грубый.", "оператор грубый."),
+        ("хочу пожаловаться на оператора", "хочу пожаловаться на оператора"),
+    ],
+)
+def test_lower_case_operator_names_in_greetings(text, expected):
+    assert redact(text) == expected
