@@ -163,14 +163,47 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _k_arg(value: str):
+    """--k: 'auto' or an integer >= 2 (discover, issue #5)."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        k = int(value)
+    except ValueError:
+        k = 0
+    if k < 2:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'auto', got {value!r}")
+    return k
+
+
 def _cmd_discover(args: argparse.Namespace) -> int:
     """discover.py / naming.py (issue #5)."""
-    return _not_implemented("discover", 5)
+    from callmine.discover import discover_file
+
+    say = None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    params = {} if args.max_fit_samples is None else {"max_fit_samples": args.max_fit_samples}
+    s = discover_file(args.input_file, args.output, text_col=args.text_col, encoding=args.encoding,
+                      k=args.k, profile=args.profile, random_state=args.random_state,
+                      chunksize=args.chunk_size, progress=say, **params)
+    print(f"{s['k']} request types in {s['rows_with_text']:,} calls "
+          f"({s['outliers']:,} unassigned, {s['rows_without_text']:,} rows without text)")
+    print(f"why {s['k']}: {s['k_reason']}")
+    print(f"wrote {args.output}/assignments.csv and {args.output}/types.csv "
+          f"(edit types.csv, then run 'callmine curate')")
+    return 0
 
 
 def _cmd_curate(args: argparse.Namespace) -> int:
-    """discover.py (issue #5)."""
-    return _not_implemented("curate", 5)
+    """curation.py (issue #5)."""
+    from callmine.curation import curate_files
+
+    s = curate_files(args.input_file, args.discover_dir, args.output, text_col=args.text_col,
+                     encoding=args.encoding, label_col=args.label_col)
+    print(f"wrote {args.output}: {s['rows']:,} labelled calls, {s['types']} types "
+          f"({s['dropped']:,} calls of dropped types or unassigned, "
+          f"{s['without_text']:,} rows without text left out)")
+    print(f"next: callmine train {args.output} --label-col {args.label_col} -o MODEL_FILE")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -428,10 +461,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
     _add_text_col(p)
     _add_encoding(p)
-    p.add_argument("--k", default="auto", metavar="N|auto",
-                   help="number of request types, or 'auto' (default)")
+    p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
+                   help="number of request types, or 'auto' (default): the smallest k whose "
+                        "silhouette is within 5%% of the best; the table is written to "
+                        "OUT_DIR/k_selection.csv")
     _add_profile(p)
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    p.add_argument("--max-fit-samples", type=int, default=None, metavar="ROWS",
+                   help="fit on at most this many calls drawn at random, assign the rest "
+                        "(default: 20000)")
+    p.add_argument("--chunk-size", type=int, default=50_000, metavar="ROWS",
+                   help="rows read and assigned at a time (default: 50000)")
     _add_quiet(p)
 
     # curate

@@ -1,0 +1,682 @@
+"""Discover request types in calls without labels.
+
+:class:`RequestTypeDiscoverer` clusters transcripts into request types and
+names them; :func:`discover_file` runs it on a call-log file of any size and
+writes ``assignments.csv`` and ``types.csv`` (``callmine discover``).
+
+Method
+------
+1. **Text**: :class:`callmine.text.TextNormalizer` keeps the customer's side
+   of the call, redacts personal data, drops frequent boilerplate phrases and
+   stop words, and stems.
+2. **Representation** ``Z`` (L2-normalised rows):
+
+   * ``fast``: word 1-2-gram and character 2-5-gram TF-IDF
+     (:class:`callmine.features.NgramFeaturizer`) reduced by truncated SVD
+     (LSA, 100 dimensions);
+   * ``accurate``: the multilingual sentence embedding of the redacted
+     customer text (:class:`callmine.embeddings.SentenceEmbedder`) next to
+     the LSA vector (weight ``lsa_weight``).
+
+3. **Reduction**: a symmetric k-nearest-neighbour graph over ``Z`` (cosine)
+   and its spectral embedding (Laplacian eigenmaps, ``spectral_dim``
+   dimensions, rows L2-normalised). Like UMAP before KMeans, this turns the
+   local neighbourhoods into compact, well-separated groups.
+4. **Clustering**: KMeans with many restarts on the spectral embedding.
+5. **Number of types** (``k="auto"``): KMeans for every k of a grid; the
+   criterion is the silhouette in the spectral space (sampled), and the
+   chosen k is the *smallest* k whose silhouette is within ``k_tolerance``
+   (5%) of the best on the grid - the start of the plateau, since more types
+   than that barely separate better. The table is kept in ``k_selection_``.
+6. **Outliers**: a call whose cosine distance to its type's centre (in ``Z``)
+   is more than ``outlier_threshold`` robust standard deviations (median +
+   t * 1.4826 * MAD of that type's distances) above the type's median gets
+   cluster ``-1``.
+7. **Large inputs**: the model is fitted on at most ``max_fit_samples``
+   calls drawn at random; every other call is assigned by :meth:`predict`
+   (nearest type centre in ``Z``, same outlier rule) in batches.
+8. **Names**: class-based TF-IDF over each type's calls
+   (:mod:`callmine.naming`), examples closest to the centre (redacted), and
+   a stability score: the mean best Jaccard overlap of the type with the
+   clusters of ``n_stability_runs`` re-clusterings of 80% subsamples with
+   other seeds (1 = always found again the same).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.manifold import SpectralEmbedding
+from sklearn.metrics import silhouette_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from callmine.errors import CallmineError
+
+__all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid",
+           "NO_TEXT_LABEL", "OUTLIER_LABEL"]
+
+PROFILES = ("fast", "accurate")
+#: ``type_label`` of calls that fit no type (cluster -1).
+OUTLIER_LABEL = "(unassigned)"
+#: ``type_label`` of input rows without usable text (cluster -1).
+NO_TEXT_LABEL = "(no text)"
+
+
+def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
+    """Accuracy after the best one-to-one matching of clusters to labels (Hungarian).
+
+    Every predicted cluster (including ``-1``) is one group; unmatched groups
+    count as errors.
+
+    >>> cluster_accuracy(["a", "a", "b", "b"], [1, 1, 0, 0])
+    1.0
+    >>> cluster_accuracy(["a", "a", "b", "b"], [0, 0, 0, 1])
+    0.75
+    """
+    yt = pd.factorize(np.asarray(y_true, dtype=object))[0]
+    yp = pd.factorize(np.asarray(y_pred, dtype=object))[0]
+    if len(yt) != len(yp):
+        raise CallmineError(f"y_true and y_pred differ in length: {len(yt)} != {len(yp)}")
+    if len(yt) == 0:
+        return 0.0
+    table = np.zeros((yp.max() + 1, yt.max() + 1))
+    np.add.at(table, (yp, yt), 1)
+    rows, cols = linear_sum_assignment(-table)
+    return float(table[rows, cols].sum() / len(yt))
+
+
+def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
+    """The numbers of types tried by ``k="auto"`` for ``n`` calls.
+
+    Steps of 5 up to 50, of 10 up to 150, of 25 above, within ``k_range``
+    and at most ``n // 10`` (at least 10 calls per type on average).
+
+    >>> k_grid(3080)[:4], k_grid(3080)[-1]
+    ([5, 10, 15, 20], 150)
+    >>> k_grid(60)
+    [2, 5]
+    """
+    lo, hi = int(k_range[0]), int(k_range[1])
+    hi = min(hi, max(2, n // 10))
+    lo = max(2, min(lo, hi))
+    grid = [k for k in range(5, 51, 5)] + list(range(60, 151, 10)) + list(range(175, 1001, 25))
+    out = sorted({k for k in grid if lo <= k <= hi} | {lo})
+    return out
+
+
+def _as_texts(X) -> list[str]:
+    if isinstance(X, str):
+        raise CallmineError("expected a list of texts, got one str; wrap it in a list")
+    if isinstance(X, pd.DataFrame):
+        raise CallmineError("expected a list or Series of texts, got a DataFrame; "
+                            "pass the text column, e.g. df['text']")
+    out = []
+    for t in X:
+        if t is None or (isinstance(t, float) and np.isnan(t)) or t is pd.NA:
+            out.append("")
+        else:
+            out.append(str(t))
+    return out
+
+
+def _check_k(k):
+    if isinstance(k, str):
+        if k.strip().lower() == "auto":
+            return "auto"
+        try:
+            k = int(k)
+        except ValueError:
+            raise CallmineError(f"k must be a positive integer or 'auto', got {k!r}") from None
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 2:
+        raise CallmineError(f"k must be an integer >= 2 or 'auto', got {k!r}")
+    return int(k)
+
+
+class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
+    """Cluster transcripts into request types and name them.
+
+    Parameters
+    ----------
+    k : int or "auto", default="auto"
+        Number of request types, or ``"auto"`` to choose it (see Notes).
+    profile : {"fast", "accurate"}, default="fast"
+        ``fast``: n-gram TF-IDF + LSA. ``accurate``: adds multilingual
+        sentence embeddings (needs ``callmine[accurate]``).
+    random_state : int, RandomState or None, default=0
+        Seed for sampling, SVD, spectral embedding and KMeans.
+    k_range : (int, int), default=(5, 150)
+        Smallest and largest k tried by ``k="auto"``.
+    k_tolerance : float, default=0.05
+        ``k="auto"`` picks the smallest k whose silhouette is at least
+        ``(1 - k_tolerance)`` times the best silhouette of the grid.
+    n_components : int, default=100
+        LSA dimensions.
+    lsa_weight : float, default=0.7
+        Weight of the LSA block next to the sentence embedding (``accurate``).
+    n_neighbors : int, default=10
+        Neighbours per call in the similarity graph.
+    spectral_dim : int, default=30
+        Dimensions of the spectral embedding that KMeans clusters.
+    n_init : int, default=10
+        KMeans restarts for the final clustering.
+    outlier_threshold : float or None, default=3.5
+        Robust z-score of the distance to the type centre above which a
+        call becomes an outlier (cluster -1); None keeps every call.
+    max_fit_samples : int, default=20000
+        Fit on at most this many calls drawn at random; the rest are
+        assigned with :meth:`predict` in batches of ``batch_size``.
+    batch_size : int, default=20000
+    remove_boilerplate : bool, default=True
+        Drop phrases found in over 30% of calls (greetings, IVR prompts).
+    n_terms : int, default=10
+        Distinctive terms kept per type (``top_terms``).
+    n_examples : int, default=3
+        Representative calls kept per type.
+    n_stability_runs : int, default=5
+        Re-clusterings used for the stability score (0 skips it).
+    verbose : bool or callable, default=False
+        Progress messages: True prints to stderr; a callable receives each message.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_texts,)
+        Type of each text given to ``fit`` (-1: outlier).
+    n_clusters_ : int
+        Number of types (excluding -1).
+    type_labels_ : list of str
+        Readable unique name of each type, indexed by cluster.
+    top_terms_ : list of list of str
+        Distinctive terms of each type, best first (surface forms).
+    examples_ : list of list of str
+        Redacted representative calls of each type.
+    stability_ : ndarray of shape (n_clusters_,)
+    types_ : pandas.DataFrame
+        One row per type: ``cluster``, ``type_label``, ``size``, ``share``,
+        ``top_terms``, ``examples``, ``stability``.
+    k_selection_ : pandas.DataFrame or None
+        With ``k="auto"``: ``k``, ``silhouette`` and ``chosen`` for every k tried.
+    k_reason_ : str
+        Why this number of types, in one sentence.
+    fit_indices_ : ndarray
+        Positions of the texts the model was fitted on.
+    centroids_ : ndarray of shape (n_clusters_, n_features)
+        Type centres in the representation space (L2-normalised).
+    outlier_cutoff_ : ndarray of shape (n_clusters_,)
+        Cosine distance beyond which a call of each type is an outlier.
+    normalizer_, featurizer_, svd_, embedder_
+        Fitted text pipeline (``embedder_`` is None for ``fast``).
+
+    Notes
+    -----
+    See the module docstring for the method. With ``k="auto"`` the silhouette
+    is computed on a sample of up to 4,000 calls in the spectral space.
+
+    Examples
+    --------
+    >>> texts = (["где моя заявка на пособие"] * 5 + ["забыл пароль от портала"] * 5
+    ...          + ["ЭЦП мерзімі бітті"] * 5)
+    >>> d = RequestTypeDiscoverer(k=3, n_stability_runs=0).fit(texts)
+    >>> d.n_clusters_, len(set(d.labels_))
+    (3, 3)
+    """
+
+    def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
+                 k_range=(5, 150), k_tolerance: float = 0.05, n_components: int = 100,
+                 lsa_weight: float = 0.7, n_neighbors: int = 10, spectral_dim: int = 30,
+                 n_init: int = 10, outlier_threshold: float | None = 3.5,
+                 max_fit_samples: int = 20_000, batch_size: int = 20_000,
+                 remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
+                 n_stability_runs: int = 5, verbose=False):
+        self.k = k
+        self.profile = profile
+        self.random_state = random_state
+        self.k_range = k_range
+        self.k_tolerance = k_tolerance
+        self.n_components = n_components
+        self.lsa_weight = lsa_weight
+        self.n_neighbors = n_neighbors
+        self.spectral_dim = spectral_dim
+        self.n_init = n_init
+        self.outlier_threshold = outlier_threshold
+        self.max_fit_samples = max_fit_samples
+        self.batch_size = batch_size
+        self.remove_boilerplate = remove_boilerplate
+        self.n_terms = n_terms
+        self.n_examples = n_examples
+        self.n_stability_runs = n_stability_runs
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ helpers
+    def _say(self, msg: str) -> None:
+        if callable(self.verbose):
+            self.verbose(msg)
+        elif self.verbose:
+            import sys
+            print(msg, file=sys.stderr, flush=True)
+
+    def _validate(self):
+        if self.profile not in PROFILES:
+            raise CallmineError(f"profile must be one of {', '.join(map(repr, PROFILES))}, "
+                                f"got {self.profile!r}")
+        k = _check_k(self.k)
+        for name in ("n_components", "n_neighbors", "spectral_dim", "n_init",
+                     "max_fit_samples", "batch_size", "n_terms", "n_examples"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+                raise CallmineError(f"{name} must be a positive integer, got {v!r}")
+        if isinstance(self.n_stability_runs, bool) or not isinstance(
+                self.n_stability_runs, (int, np.integer)) or self.n_stability_runs < 0:
+            raise CallmineError(f"n_stability_runs must be an integer >= 0, "
+                                f"got {self.n_stability_runs!r}")
+        if self.max_fit_samples < 2:
+            raise CallmineError(f"max_fit_samples must be at least 2, got {self.max_fit_samples!r}")
+        if not (0 <= float(self.k_tolerance) < 1):
+            raise CallmineError(f"k_tolerance must be in [0, 1), got {self.k_tolerance!r}")
+        if self.outlier_threshold is not None and not float(self.outlier_threshold) > 0:
+            raise CallmineError(f"outlier_threshold must be positive or None, "
+                                f"got {self.outlier_threshold!r}")
+        try:
+            lo, hi = (int(v) for v in self.k_range)
+        except (TypeError, ValueError):
+            raise CallmineError(f"k_range must be two integers (min, max), "
+                                f"got {self.k_range!r}") from None
+        if not 2 <= lo <= hi:
+            raise CallmineError(f"k_range must satisfy 2 <= min <= max, got {self.k_range!r}")
+        if float(self.lsa_weight) < 0:
+            raise CallmineError(f"lsa_weight must be >= 0, got {self.lsa_weight!r}")
+        return k
+
+    def _seed(self, offset: int = 0) -> int:
+        return int(self._base_seed_ + offset)
+
+    def _redacted(self, texts: Sequence[str]) -> list[str]:
+        from callmine.pii import redact
+        from callmine.text import customer_side
+        out = []
+        for t in texts:
+            r = redact(t)
+            out.append(customer_side(r) if ":" in r else r)
+        return out
+
+    def _represent(self, texts: Sequence[str], tokens: Sequence[str] | None = None) -> np.ndarray:
+        """L2-normalised representation ``Z`` of raw texts (tokens if already normalised)."""
+        if tokens is None:
+            tokens = self.normalizer_.transform(texts)
+        Z = self.svd_.transform(self.featurizer_.transform(tokens))
+        Z = normalize(np.asarray(Z, dtype=np.float64))
+        if self.embedder_ is not None:
+            E = np.asarray(self.embedder_.transform(self._redacted(texts)), dtype=np.float64)
+            Z = normalize(np.hstack([normalize(E), float(self.lsa_weight) * Z]))
+        return Z
+
+    def _spectral(self, Z: np.ndarray) -> np.ndarray:
+        n = Z.shape[0]
+        nn = min(int(self.n_neighbors), n - 1)
+        graph = NearestNeighbors(n_neighbors=nn + 1, metric="cosine").fit(Z) \
+            .kneighbors_graph(Z, mode="connectivity")
+        graph.setdiag(0)
+        graph.eliminate_zeros()
+        graph = 0.5 * (graph + graph.T)
+        dim = max(1, min(int(self.spectral_dim), n - 2))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Graph is not fully connected")
+            U = SpectralEmbedding(n_components=dim, affinity="precomputed",
+                                  random_state=self._seed(1)).fit_transform(graph)
+        return normalize(U)
+
+    def _choose_k(self, U: np.ndarray):
+        n = U.shape[0]
+        grid = k_grid(n, self.k_range)
+        rows = []
+        rs = check_random_state(self._seed(2))
+        sample = np.sort(rs.choice(n, min(n, 4000), replace=False))
+        for k in grid:
+            if k >= n:
+                continue
+            lab = KMeans(k, n_init=2, random_state=self._seed(3)).fit_predict(U)
+            ls = lab[sample]
+            sil = silhouette_score(U[sample], ls) if 1 < len(np.unique(ls)) < len(sample) else -1.0
+            rows.append({"k": k, "silhouette": round(float(sil), 4)})
+            self._say(f"  k={k}: silhouette {sil:.3f}")
+        table = pd.DataFrame(rows)
+        best = table["silhouette"].max()
+        ok = table["silhouette"] >= (1 - float(self.k_tolerance)) * best
+        k = int(table.loc[ok, "k"].min())
+        table["chosen"] = table["k"] == k
+        kbest = int(table.loc[table["silhouette"].idxmax(), "k"])
+        reason = (f"k={k}: the smallest number of types whose silhouette "
+                  f"({float(table.loc[table['chosen'], 'silhouette'].iloc[0]):.3f}) is within "
+                  f"{100 * float(self.k_tolerance):g}% of the best on the grid "
+                  f"({best:.3f} at k={kbest}); k tried: {grid[0]}..{grid[-1]}")
+        return k, table, reason
+
+    def _outliers(self, Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Labels with calls too far from their type centre set to -1."""
+        if self.outlier_threshold is None:
+            return labels
+        out = labels.copy()
+        dist = 1.0 - np.einsum("ij,ij->i", Z, self.centroids_[np.maximum(labels, 0)])
+        far = (labels >= 0) & (dist > self.outlier_cutoff_[np.maximum(labels, 0)])
+        out[far] = -1
+        return out
+
+    def _stability(self, U: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+        runs = int(self.n_stability_runs)
+        n = len(labels)
+        if runs == 0 or n < 10:
+            return np.full(k, np.nan)
+        rs = check_random_state(self._seed(4))
+        scores = np.zeros((runs, k))
+        for r in range(runs):
+            sub = np.sort(rs.choice(n, max(k + 1, int(0.8 * n)), replace=False))
+            other = KMeans(k, n_init=1, random_state=self._seed(100 + r)).fit_predict(U[sub])
+            mine = labels[sub]
+            table = pd.crosstab(mine, other)
+            sizes_a = table.sum(axis=1).to_numpy()[:, None]
+            sizes_b = table.sum(axis=0).to_numpy()[None, :]
+            inter = table.to_numpy()
+            jac = inter / (sizes_a + sizes_b - inter)
+            best = pd.Series(jac.max(axis=1), index=table.index)
+            scores[r] = best.reindex(range(k)).fillna(0.0).to_numpy()
+        return scores.mean(axis=0)
+
+    # ------------------------------------------------------------------ API
+    def fit(self, X, y=None) -> "RequestTypeDiscoverer":
+        """Discover request types in ``X`` (a list or Series of transcripts)."""
+        from callmine.features import NgramFeaturizer
+        from callmine.naming import (distinctive_terms, make_label, representative_examples,
+                                     surface_forms, unique_labels)
+        from callmine.text import TextNormalizer
+
+        k = self._validate()
+        texts = _as_texts(X)
+        n = len(texts)
+        if n < 3:
+            raise CallmineError(f"need at least 3 texts to discover types, got {n}")
+        rs = check_random_state(self.random_state)
+        self._base_seed_ = int(rs.randint(0, 2**31 - 1)) if not isinstance(
+            self.random_state, (int, np.integer)) else int(self.random_state)
+        sample_rs = check_random_state(self._base_seed_)
+        if n > int(self.max_fit_samples):
+            fit_idx = np.sort(sample_rs.choice(n, int(self.max_fit_samples), replace=False))
+        else:
+            fit_idx = np.arange(n)
+        fit_texts = [texts[i] for i in fit_idx]
+        n_fit = len(fit_texts)
+        if k != "auto" and k > n_fit:
+            raise CallmineError(f"k={k} is more than the {n_fit} texts to fit on")
+        self._say(f"normalising {n_fit:,} texts")
+        self.normalizer_ = TextNormalizer(remove_boilerplate=bool(self.remove_boilerplate))
+        tokens = self.normalizer_.fit_transform(fit_texts)
+        self.featurizer_ = NgramFeaturizer(word_ngram_range=(1, 2), char_ngram_range=(2, 5),
+                                           min_df=2 if n_fit >= 50 else 1)
+        S = self.featurizer_.fit_transform(tokens)
+        n_comp = max(1, min(int(self.n_components), S.shape[1] - 1, n_fit - 1))
+        self.svd_ = TruncatedSVD(n_comp, random_state=self._seed(5)).fit(S)
+        self.embedder_ = None
+        if self.profile == "accurate":
+            from callmine.embeddings import SentenceEmbedder
+            self.embedder_ = SentenceEmbedder().fit([])
+            self._say(f"embedding {n_fit:,} texts")
+        Z = self._represent(fit_texts, tokens)
+        self._say("spectral embedding of the neighbour graph")
+        U = self._spectral(Z)
+
+        if k == "auto":
+            self._say("choosing the number of types")
+            k, self.k_selection_, self.k_reason_ = self._choose_k(U)
+        else:
+            self.k_selection_ = None
+            self.k_reason_ = f"k={k} was given"
+        k = min(k, n_fit)
+        km = KMeans(k, n_init=int(self.n_init), random_state=self._seed(6)).fit(U)
+        raw = km.labels_
+        # number types by size, largest first (ties: first seen)
+        counts = np.bincount(raw, minlength=k)
+        order = np.lexsort((np.arange(k), -counts))
+        remap = np.empty(k, dtype=int)
+        remap[order] = np.arange(k)
+        fit_labels = remap[raw]
+        k = int((counts > 0).sum())
+        self.n_clusters_ = k
+
+        cent = np.vstack([Z[fit_labels == c].mean(axis=0) for c in range(k)])
+        self.centroids_ = normalize(cent)
+        dist = 1.0 - np.einsum("ij,ij->i", Z, self.centroids_[fit_labels])
+        cut = np.empty(k)
+        for c in range(k):
+            d = dist[fit_labels == c]
+            med = np.median(d)
+            mad = 1.4826 * np.median(np.abs(d - med))
+            spread = max(mad, 0.25 * float(np.std(d)), 1e-3)
+            t = np.inf if self.outlier_threshold is None else float(self.outlier_threshold)
+            cut[c] = med + t * spread
+        self.outlier_cutoff_ = cut
+        self.stability_ = self._stability(U, fit_labels, k)
+        fit_labels = self._outliers(Z, fit_labels)
+
+        labels = np.full(n, -1, dtype=int)
+        labels[fit_idx] = fit_labels
+        self.fit_indices_ = fit_idx
+        if n_fit < n:
+            rest = np.setdiff1d(np.arange(n), fit_idx, assume_unique=True)
+            self._say(f"assigning the other {len(rest):,} texts")
+            labels[rest] = self.predict([texts[i] for i in rest])
+        self.labels_ = labels
+
+        # names
+        self._say("naming the types")
+        plain = TextNormalizer(stem=False, remove_boilerplate=False).fit_transform(fit_texts)
+        surface = surface_forms(tokens, plain)
+        terms = distinctive_terms(tokens, fit_labels, n_terms=int(self.n_terms))
+        self.top_terms_ = [[" ".join(surface.get(w, w) for w in t.split())
+                            for t in terms.get(c, [])] for c in range(k)]
+        self.type_labels_ = unique_labels(
+            [make_label(terms.get(c, []), surface=surface) for c in range(k)])
+        ex = representative_examples(fit_texts, Z, fit_labels, self.centroids_,
+                                     n_examples=int(self.n_examples))
+        self.examples_ = [ex.get(c, []) for c in range(k)]
+        self.types_ = self.describe(self.labels_)
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Type of each new text (nearest type centre; -1 for outliers)."""
+        check_is_fitted(self, "centroids_")
+        texts = _as_texts(X)
+        out = np.empty(len(texts), dtype=int)
+        bs = int(self.batch_size)
+        for i in range(0, len(texts), bs):
+            Z = self._represent(texts[i:i + bs])
+            lab = (Z @ self.centroids_.T).argmax(axis=1) if len(Z) else np.empty(0, int)
+            out[i:i + bs] = self._outliers(Z, lab)
+        return out
+
+    def fit_predict(self, X, y=None) -> np.ndarray:
+        """Fit and return ``labels_``."""
+        return self.fit(X).labels_
+
+    def describe(self, labels: Sequence[int] | None = None) -> pd.DataFrame:
+        """The types table for ``labels`` (default ``labels_``).
+
+        Columns: ``cluster``, ``type_label``, ``size`` (calls), ``share`` (of
+        the calls given, outliers included), ``top_terms`` and ``examples``
+        (joined with `` | ``), ``stability`` (0..1). Outliers are not a row.
+        """
+        check_is_fitted(self, "centroids_")
+        labels = np.asarray(self.labels_ if labels is None else labels)
+        k = self.n_clusters_
+        sizes = np.bincount(labels[labels >= 0], minlength=k)[:k]
+        total = max(len(labels), 1)
+        return pd.DataFrame({
+            "cluster": np.arange(k),
+            "type_label": self.type_labels_,
+            "size": sizes,
+            "share": np.round(sizes / total, 4),
+            "top_terms": [", ".join(t) for t in self.top_terms_],
+            "examples": [" | ".join(e) for e in self.examples_],
+            "stability": np.round(self.stability_, 3),
+        })
+
+
+# ---------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------
+
+def _reservoir(path, *, text_col, encoding, chunksize, size, seed):
+    """One pass: a uniform random sample of ``size`` (position, text) and the counts."""
+    from callmine.io import iter_calls
+
+    rs = np.random.RandomState(seed)
+    positions: list[int] = []
+    texts: list[str] = []
+    seen = 0
+    n_input = 0
+    n_rejects = 0
+    for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize):
+        n_input += chunk.n_input
+        n_rejects += len(chunk.rejects)
+        col = chunk.rows[text_col].astype("string").fillna("").tolist()
+        pos = chunk.rows.index.to_numpy()
+        m = len(col)
+        if m == 0:
+            continue
+        # Algorithm R, vectorised per chunk
+        fill = max(0, min(size - len(texts), m))
+        positions.extend(int(p) for p in pos[:fill])
+        texts.extend(col[:fill])
+        if fill < m:
+            idx = np.arange(fill, m)
+            j = (rs.random_sample(len(idx)) * (seen + idx + 1)).astype(np.int64)
+            for i, slot in zip(idx[j < size], j[j < size]):
+                positions[slot] = int(pos[i])
+                texts[slot] = col[i]
+        seen += m
+    order = np.argsort(positions, kind="stable")
+    return ([positions[i] for i in order], [texts[i] for i in order], n_input, n_rejects, seen)
+
+
+def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_col: str = "text",
+                  encoding: str | None = None, k="auto", profile: str = "fast",
+                  random_state: int = 0, chunksize: int = 50_000,
+                  progress: Callable[[str], None] | None = None, **params) -> dict:
+    """Discover request types in a call-log file and write the result.
+
+    Reads the file twice in chunks (constant memory): once to draw a random
+    sample of at most ``max_fit_samples`` calls to fit on, once to assign
+    every call. Writes into ``out_dir``:
+
+    * ``assignments.csv``: one row per input row, in input order: ``row``
+      (0-based input position), ``cluster`` (-1: outlier or no text) and
+      ``type_label`` (``"(unassigned)"`` for outliers, ``"(no text)"`` for
+      rows without usable text, which are never dropped silently);
+    * ``types.csv``: one row per type (see :meth:`RequestTypeDiscoverer.describe`);
+      ``share`` is relative to the rows with text;
+    * ``k_selection.csv`` with ``k="auto"``: the criterion for every k tried;
+    * ``summary.json``: counts, the chosen k and why.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Call log (.csv, .csv.gz, .tsv, .jsonl, .parquet).
+    out_dir : str or path-like
+        Created if missing.
+    text_col, encoding : see :func:`callmine.io.iter_calls`.
+    k, profile, random_state, **params : see :class:`RequestTypeDiscoverer`.
+    chunksize : int, default=50000
+        Rows read and assigned at a time.
+    progress : callable, optional
+        Receives progress messages.
+
+    Returns
+    -------
+    dict
+        The summary written to ``summary.json``.
+    """
+    from callmine.io import iter_calls, write_table
+
+    say = progress or (lambda msg: None)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise CallmineError(f"output folder {str(out)!r} exists and is not a folder")
+    disc = RequestTypeDiscoverer(k=k, profile=profile, random_state=random_state,
+                                 verbose=progress or False, **params)
+    disc._validate()
+    max_fit = int(disc.max_fit_samples)
+    say(f"reading {path}")
+    positions, texts, n_input, n_rejects, n_text = _reservoir(
+        path, text_col=text_col, encoding=encoding, chunksize=chunksize, size=max_fit,
+        seed=int(random_state) if isinstance(random_state, (int, np.integer)) else 0)
+    if n_text < 3:
+        raise CallmineError(f"{path}: need at least 3 rows with text in column {text_col!r} "
+                            f"to discover types, found {n_text}")
+    say(f"{n_input:,} rows, {n_rejects:,} without usable text; fitting on {len(texts):,}")
+    disc.fit(texts)
+    fitted = dict(zip(positions, disc.labels_.tolist()))
+    names = np.array(list(disc.type_labels_) + [OUTLIER_LABEL], dtype=object)
+
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "assignments.csv"
+    tmp = out / ".assignments.csv.part"
+    sizes = np.zeros(disc.n_clusters_, dtype=np.int64)
+    n_out = 0
+    done = 0
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write("row,cluster,type_label\n")
+        for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize):
+            pos = chunk.rows.index.to_numpy()
+            lab = np.full(len(pos), -2, dtype=int)
+            known = np.array([p in fitted for p in pos.tolist()], dtype=bool)
+            if known.any():
+                lab[known] = [fitted[p] for p in pos[known].tolist()]
+            if (~known).any():
+                col = chunk.rows[text_col].astype("string").fillna("")
+                lab[~known] = disc.predict(col[~known].tolist())
+            part = pd.DataFrame({"row": pos, "cluster": lab, "type_label": names[lab]})
+            if len(chunk.rejects):
+                rej = pd.DataFrame({"row": chunk.rejects["row"].to_numpy(dtype=np.int64),
+                                    "cluster": -1, "type_label": NO_TEXT_LABEL})
+                part = pd.concat([part, rej], ignore_index=True).sort_values("row", kind="stable")
+            part.to_csv(fh, header=False, index=False, lineterminator="\n")
+            sizes += np.bincount(lab[lab >= 0], minlength=disc.n_clusters_)[: disc.n_clusters_]
+            n_out += int((lab < 0).sum())
+            done += chunk.n_input
+            say(f"assigned {done:,} / {n_input:,} rows")
+    os.replace(tmp, target)
+
+    types = disc.describe(np.zeros(0, dtype=int))
+    types["size"] = sizes
+    types["share"] = np.round(sizes / max(n_text, 1), 4)
+    write_table(types, out / "types.csv")
+    if disc.k_selection_ is not None:
+        write_table(disc.k_selection_, out / "k_selection.csv")
+    summary = {
+        "input": str(path),
+        "rows": int(n_input),
+        "rows_without_text": int(n_rejects),
+        "rows_with_text": int(n_text),
+        "fitted_on": int(len(texts)),
+        "profile": profile,
+        "k": int(disc.n_clusters_),
+        "k_reason": disc.k_reason_,
+        "outliers": int(n_out),
+        "outlier_share": round(n_out / max(n_text, 1), 4),
+        "random_state": random_state,
+    }
+    tmp_json = out / ".summary.json.part"
+    tmp_json.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp_json, out / "summary.json")
+    return summary
