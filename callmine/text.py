@@ -259,8 +259,8 @@ def _word_language(word: str) -> str:
     """Stemmer language of one lower-case word: 'kk', 'ru' or 'en'."""
     if _HAS_LAT.search(word) is not None:
         return "en"
-    if _KK_CHARS.search(word) is not None or word in _KK_ONLY:
-        return "kk"
+    if _KK_CHARS.search(word) is not None or word in _KK_ONLY or _KK_HINT.search(word) is not None:
+        return "kk"  # Kazakh letters, a Kazakh-only word, or a Kazakh ending (жатырмын, алмаймын)
     return "ru"
 
 
@@ -293,7 +293,7 @@ _KK_ONLY = (_KK_SW - _RU_SW) | frozenset(
 )
 _RU_HINT = re.compile(r"[ъьщэё]|(?:ться|тся|ого|его|ому|ему|ые|ие|ая|яя|ой|ей|ия|ть)$")
 # Kazakh endings on words without Kazakh letters (жатырмын, алмай, тұрдым is caught by ұ)
-_KK_HINT = re.compile(r"(?:мын|мыз|сыз|ймын|ған|ген|лар|лер|дар|дер|тар|тер|нан|нен|атын|еміз|ып|уге|уға|жатыр)$")
+_KK_HINT = re.compile(r"(?:мын|мыз|сыз|ймын|ған|ген|лар|лер|дар|дер|тар|тер|нан|нен|дан|ден|атын|еміз|ып|уге|уға|жатыр)$")
 # words that say nothing about the language: fillers both languages use, turn markers
 _NEUTRAL = frozenset(
     "ну вот как бы типа короче ээ эээ мм ммм алло да ок окей"

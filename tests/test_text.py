@@ -361,3 +361,10 @@ def test_vectorizer_fitted_through_the_pipeline_holds_no_personal_data(speaker):
             for kind, value in pii:
                 if kind != "person":
                     assert value not in blob
+
+
+def test_kazakh_words_without_kazakh_letters_use_the_kazakh_stemmer_by_their_endings():
+    assert stem("жатырмын") == "жатыр"
+    assert stem("порталдан") == "портал"  # a Russian loan with a Kazakh ending
+    assert stem("справкалар") == "справка"
+    assert stem("документтер") == "документ"
