@@ -16,11 +16,11 @@
 Out of scope
     Decision values become probabilities by temperature scaling fitted on
     cross-validated (out-of-fold) decision values of the training data, so
-    ``confidence`` is calibrated. A confidence threshold is then chosen on the
-    same held-out predictions: each held-out request is also scored *as if
-    its type were unknown* (its own type's column removed), and the threshold
-    maximises the expected accuracy of a stream in which ``oos_share`` of the
-    requests are of no known type. Requests below the threshold become
+    ``confidence`` is calibrated. A confidence threshold is then chosen on
+    held-out predictions: in each fold a random group of types is also left
+    out of training, so its held-out requests score like requests of an
+    unseen type, and the threshold maximises the expected accuracy of a
+    stream in which ``oos_share`` of the requests are of no known type. Requests below the threshold become
     ``other_label``. Rows labelled ``other_label`` in the training data are
     learned as a class of their own and count in the choice of threshold.
 
@@ -44,6 +44,7 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from callmine.errors import CallmineError, DataError
@@ -53,6 +54,9 @@ __all__ = ["PROFILES", "RequestTypeClassifier", "TextCleaner", "evaluate", "cros
 
 #: Allowed values of ``profile``.
 PROFILES = ("fast", "accurate")
+#: Largest threshold ``threshold="auto"`` may choose: beyond it a model rejects
+#: most requests it is right about; give it rows labelled ``other`` instead.
+MAX_AUTO_THRESHOLD = 0.9
 
 
 def _as_texts(X, name: str = "X") -> np.ndarray:
@@ -144,7 +148,7 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         Confidence below which a request becomes ``other_label``: learned from
         held-out training predictions (``"auto"``), fixed (a float in 0..1), or
         never (None).
-    oos_share : float, default=0.05
+    oos_share : float, default=0.03
         Share of out-of-scope requests the ``"auto"`` threshold is tuned for
         (0 < oos_share < 1): larger rejects more.
     cv : int, default=3
@@ -186,7 +190,7 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, profile="fast", other_label="other", C=0.5, word_ngram_range=(1, 3),
                  char_ngram_range=(1, 5), min_df=2, embedding_weight=1.0, threshold="auto",
-                 oos_share=0.05, cv=3, speaker="customer", stem=True, stop_words=False,
+                 oos_share=0.03, cv=3, speaker="customer", stem=True, stop_words=False,
                  remove_boilerplate=False, random_state=0):
         self.profile = profile
         self.other_label = other_label
@@ -240,7 +244,7 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
 
     def _svm(self):
         return LinearSVC(C=self.C, multi_class="crammer_singer", random_state=self.random_state,
-                         max_iter=2000)
+                         max_iter=10_000)
 
     def _build(self) -> Pipeline:
         if self.profile == "fast":
@@ -280,8 +284,8 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         self.pipeline_ = pipe
         self.classes_ = np.asarray(model.classes_, dtype=object)
 
-        oof = self._out_of_fold(front, linear, texts, labels)
-        self._calibrate(oof, labels)
+        oof, unknown = self._out_of_fold(front, linear, texts, labels)
+        self._calibrate(oof, labels, unknown)
         if self.pipeline_.named_steps["model"].coef_.dtype != np.float32:
             m = self.pipeline_.named_steps["model"]
             m.coef_ = m.coef_.astype(np.float32)
@@ -297,7 +301,25 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         """
         return _Front(pipe, self.profile), _Linear(pipe, self.profile)
 
-    def _out_of_fold(self, front, linear, texts, labels) -> np.ndarray:
+    def _class_groups(self, labels: np.ndarray, n_groups: int):
+        """Request types split into ``n_groups`` random groups (None: too few types)."""
+        if self.threshold != "auto":
+            return None
+        types = np.array(sorted(set(labels.tolist()) - {self.other_label}), dtype=object)
+        if len(types) < 3:
+            return None
+        rng = check_random_state(self.random_state)
+        return np.array_split(types[rng.permutation(len(types))], min(n_groups, len(types)))
+
+    def _out_of_fold(self, front, linear, texts, labels):
+        """Held-out decision values of the training rows.
+
+        Returns ``(oof, unknown)``: ``oof`` (n_rows, n_classes) from models that
+        saw every type but not the row; ``unknown``, a list of ``(rows,
+        decision values, classes)`` from models that saw neither the rows nor
+        their type (a group of types left out per fold): how requests of an
+        unseen type score.
+        """
         counts = pd.Series(labels).value_counts()
         n_splits = int(min(self.cv, max(2, counts.min())))
         if counts.min() < 2 or len(labels) < 2 * n_splits:
@@ -308,8 +330,10 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="The least populated class")
             splits = list(skf.split(np.zeros(len(labels)), labels))
+        groups = self._class_groups(labels, len(splits))
+        unknown = []
         Z = front.cached
-        for tr, te in splits:
+        for k, (tr, te) in enumerate(splits):
             if len(np.unique(labels[tr])) < 2:
                 continue
             fold = linear.clone_fit(Z, tr, labels[tr])
@@ -320,19 +344,33 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
             block = np.full((len(te), len(self.classes_)), np.nan)
             block[:, cols] = dec
             oof[te] = block
+            if groups is not None and k < len(groups):
+                held = np.isin(labels, groups[k])
+                tr_k, te_k = tr[~held[tr]], te[held[te]]
+                if len(te_k) and len(np.unique(labels[tr_k])) >= 2:
+                    fold = linear.clone_fit(Z, tr_k, labels[tr_k])
+                    dec = fold.decision(Z, te_k)
+                    if dec.ndim == 1:
+                        dec = np.column_stack([-dec, dec])
+                    unknown.append((te_k, dec, np.asarray(fold.classes_, dtype=object)))
         # classes absent from a fold's training part: far below the row's worst score
         rows_min = np.nanmin(np.where(np.isnan(oof), np.inf, oof), axis=1, keepdims=True)
         rows_min[~np.isfinite(rows_min)] = 0.0
         oof = np.where(np.isnan(oof), rows_min - 10.0, oof)
         front.cached = None
-        return oof
+        return oof, unknown
 
-    def _calibrate(self, oof: np.ndarray, labels: np.ndarray) -> None:
+    def _calibrate(self, oof: np.ndarray, labels: np.ndarray, unknown: list) -> None:
         y = np.searchsorted(self.classes_, labels)
+
+        # Log-loss against slightly smoothed targets (eps = 1 / (n + 1)): with
+        # perfectly separated held-out data the plain optimum is T -> 0 and
+        # every confidence would be exactly 1.
+        eps = 1.0 / (len(y) + 1)
 
         def nll(log_t):
             lp = log_softmax(oof / math.exp(log_t), axis=1)
-            return -lp[np.arange(len(y)), y].mean()
+            return -((1 - eps) * lp[np.arange(len(y)), y].mean() + eps * lp.mean())
 
         res = minimize_scalar(nll, bounds=(math.log(1e-3), math.log(1e2)), method="bounded")
         self.temperature_ = float(math.exp(res.x))
@@ -349,7 +387,7 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         elif self.threshold != "auto":
             self.threshold_ = float(self.threshold)
         else:
-            self.threshold_, info = self._learn_threshold(oof, proba, labels, y)
+            self.threshold_, info = self._learn_threshold(oof, proba, labels, y, unknown)
             report.update(info)
         report["threshold"] = self.threshold_
         acc_pred = np.where(conf < self.threshold_, other, pred)
@@ -357,21 +395,33 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         report["cv_rejected_share"] = float((conf < self.threshold_).mean())
         self.fit_report_ = report
 
-    def _learn_threshold(self, oof, proba, labels, y):
+    def _learn_threshold(self, oof, proba, labels, y, unknown):
         other = self.other_label
         known = labels != other
         conf = proba.max(axis=1)
         pred = self.classes_[proba.argmax(axis=1)]
-        # the same held-out requests scored as if their own type did not exist
-        masked = oof[known].copy()
-        masked[np.arange(masked.shape[0]), y[known]] = -np.inf
-        unk_proba = softmax(masked / self.temperature_, axis=1)
-        unk_conf = unk_proba.max(axis=1)
-        unk_pred = self.classes_[unk_proba.argmax(axis=1)]
+        if unknown:
+            # requests of types the scoring model never saw (types left out per fold)
+            unk_conf, unk_pred = [], []
+            for _, dec, classes in unknown:
+                p = softmax(dec / self.temperature_, axis=1)
+                unk_conf.append(p.max(axis=1))
+                unk_pred.append(classes[p.argmax(axis=1)])
+            unk_conf, unk_pred = np.concatenate(unk_conf), np.concatenate(unk_pred)
+            simulation = "types left out of training"
+        else:
+            # too few types: the held-out requests scored without their own type's column
+            masked = oof[known].copy()
+            masked[np.arange(masked.shape[0]), y[known]] = -np.inf
+            unk_proba = softmax(masked / self.temperature_, axis=1)
+            unk_conf = unk_proba.max(axis=1)
+            unk_pred = self.classes_[unk_proba.argmax(axis=1)]
+            simulation = "own type masked"
         unk_ok_if_accepted = unk_pred == other  # (only when an "other" class exists)
 
         cands = np.unique(np.concatenate([[0.0], conf, unk_conf, [1.0 + 1e-9]]))
         cands = np.quantile(cands, np.linspace(0, 1, min(len(cands), 2001)))
+        cands = cands[cands <= MAX_AUTO_THRESHOLD]
         # accuracy on known requests (rejections are errors)
         k_ok = (pred[known] == labels[known])
         k_conf = conf[known]
@@ -402,7 +452,7 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
                 best, best_t = score, float(t)
         t, in_acc, sim_oos, real_oos = min(rows, key=lambda r: abs(r[0] - best_t))
         info = {"cv_in_scope_accuracy": float(in_acc), "cv_simulated_oos_recall": float(sim_oos),
-                "oos_share": w}
+                "oos_share": w, "oos_simulation": simulation}
         if not np.isnan(real_oos):
             info["cv_oos_recall"] = float(real_oos)
         return best_t, info
@@ -512,9 +562,6 @@ class _Linear:
         featurizer, _, _ = self._parts()
         model = self.pipe.named_steps["model"]
         model.fit(self._matrix(featurizer, Z, fit=True), labels)
-        if self.profile == "accurate":
-            # mark the union's sub-pipelines as fitted end to end
-            pass
         return model
 
     def clone_fit(self, Z, rows, labels):

@@ -213,6 +213,12 @@ def test_personal_data_is_redacted_before_vectorising(fitted):
     assert "<iin>" in words
 
 
+def test_text_without_speaker_markers_is_used_whole(fitted):
+    # BANKING77-style single utterances have no "Клиент:" markers: nothing may be dropped
+    normalize = fitted.pipeline_.named_steps["normalize"]
+    assert normalize.transform(["my card was blocked at the atm"]) == ["my card was block at the atm"]
+
+
 def test_text_cleaner_redacts_and_keeps_the_customer_side():
     out = TextCleaner().transform(["Оператор: Слушаю. Клиент: мой ИИН 900101300007"])
     assert out == ["мой ИИН <IIN>"]
