@@ -123,6 +123,10 @@ def main(argv=None):
     warm = _best_time(lambda: [pii.redact(t) for t in calls], args.repeat)
     result["redaction_only"] = _rates(len(calls), n_words, warm)
 
+    # ---- language identification alone
+    warm = _best_time(lambda: [detect_language(t) for t in calls], args.repeat)
+    result["language_id_only"] = _rates(len(calls), n_words, warm)
+
     # ---- baseline of the issue: uncached Snowball on the same tokens
     sub = calls[: max(500, len(calls) // 10)]
     toks = [t for doc in sub for t in _TOKENIZER.tokenize(doc.lower())]
