@@ -332,6 +332,9 @@ class _PartStore:
         return stats
 
     def done_stats(self, idx: int) -> dict | None:
+        """Stats of chunk ``idx`` if it is finished (marker and both part files present)."""
+        if not (self.data_path(idx).is_file() and self.rejects_path(idx).is_file()):
+            return None
         try:
             return json.loads(self.done_path(idx).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -586,6 +589,9 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
     in_fmt = file_format(input)
     if output.resolve() == input.resolve():
         raise CallmineError(f"output {str(output)!r} is the input file; choose another name")
+    if output.is_dir():
+        raise CallmineError(f"output {str(output)!r} is a folder; give a file name such as "
+                            f"{str(output / 'classified.csv')!r}")
     output.parent.mkdir(parents=True, exist_ok=True)
     if in_fmt != "parquet" and encoding is None:
         encoding = detect_encoding(input)

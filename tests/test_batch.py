@@ -222,9 +222,10 @@ def test_workers_started_without_fork_load_the_model_themselves(tmp_path, monkey
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
 
 
-def test_iter_classified_streams_the_same_rows_in_order(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_iter_classified_streams_the_same_rows_in_order(tmp_path, jobs):
     src = write_calls(tmp_path / "calls.csv", 50, blank_every=10)
-    chunks = list(iter_classified(KeywordModel(), src, chunksize=7))
+    chunks = list(iter_classified(KeywordModel(), src, chunksize=7, jobs=jobs))
     assert [c.start for c in chunks] == list(range(0, 50, 7))
     assert sum(c.n_input for c in chunks) == 50
     got = pd.concat([c.rows for c in chunks])
@@ -308,6 +309,23 @@ def test_bad_parameters_are_named(tmp_path, kwargs, match):
     src = write_calls(tmp_path / "calls.csv", 5)
     with pytest.raises(CallmineError, match=match):
         classify_file(KeywordModel(), src, tmp_path / "out.csv", **kwargs)
+
+
+def test_an_output_that_is_a_folder_or_the_input_is_refused(tmp_path):
+    src = write_calls(tmp_path / "calls.csv", 5)
+    (tmp_path / "out.csv").mkdir()
+    with pytest.raises(CallmineError, match=r"out\.csv' is a folder"):
+        classify_file(KeywordModel(), src, tmp_path / "out.csv")
+    with pytest.raises(CallmineError, match="is the input file"):
+        classify_file(KeywordModel(), src, src)
+
+
+def test_a_chunk_whose_part_file_was_lost_is_classified_again(tmp_path, monkeypatch):
+    src = _crashed_run(tmp_path, monkeypatch)  # chunks 0 and 1 finished
+    (tmp_path / "out.csv.partial" / "data-000001.part").unlink()
+    summary = classify_file(KeywordModel(), src, tmp_path / "out.csv", chunksize=7, resume=True)
+    assert summary["chunks_resumed"] == 1
+    assert_same_rows(read_output(tmp_path / "out.csv"), expected_frame(src))
 
 
 def test_unknown_output_extension_is_refused(tmp_path):
