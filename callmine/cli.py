@@ -229,7 +229,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
                            progress=progress)
     top = summary["top3"]
     print(f"{summary['n_types']} request types; the top 3 automatable types "
-          f"({', '.join(top['types'])}) are {100 * top['share']:.1f}% of calls and "
+          f"({'; '.join(top['types'])}) are {100 * top['share']:.1f}% of calls and "
           f"{top['operator_hours_per_year']:,.0f} operator-hours a year.")
     if progress:
         progress(f"wrote {args.output}/report.html, automation.csv, summary.json")

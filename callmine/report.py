@@ -257,7 +257,7 @@ def build_report(calls, out_dir, *, model=None, label_col: str | None = None,
         source = "model"
     else:
         say(f"discovering request types in {len(df):,} calls")
-        df["request_type"] = discover_types(texts, k=k, random_state=random_state)
+        df["request_type"] = discover_types(texts, k=k, random_state=random_state, progress=progress)
         source = "discovery"
         df = df.drop(columns=["confidence"], errors="ignore")
     result = analyze_automation(df, config, text_col=text_col, caller_col=caller_col,
@@ -280,14 +280,16 @@ def classify_texts(model, texts: list[str]) -> tuple[list[str], np.ndarray]:
     return [str(x) for x in labels], np.clip(np.asarray(conf, dtype=float), 0, 1)
 
 
-def discover_types(texts: list[str], *, k="auto", random_state: int = 0) -> list[str]:
+def discover_types(texts: list[str], *, k="auto", random_state: int = 0,
+                   progress: Callable[[str], None] | None = None) -> list[str]:
     """Type labels found by :class:`callmine.discover.RequestTypeDiscoverer` ("other" for outliers)."""
     try:
         from callmine.discover import RequestTypeDiscoverer
     except ImportError as exc:
         raise CallmineError("type discovery is unavailable (callmine.discover missing); "
                             "pass --model or --label-col") from exc
-    disc = RequestTypeDiscoverer(k=k, profile="fast", random_state=random_state).fit(texts)
+    disc = RequestTypeDiscoverer(k=k, profile="fast", random_state=random_state,
+                                 verbose=progress or False).fit(texts)
     labels = np.asarray(disc.labels_)
     names = getattr(disc, "type_labels_", None)
     if isinstance(names, pd.Series):
@@ -486,7 +488,7 @@ def render_html(result: AutomationResult, *, config: AutomationConfig | None = N
     parts.append('<p class="headline"><b>' + e(t["headline"].format(
         n=s["n_types"], share=_pct(top["share"]), hours=_fmt_int(top["operator_hours_per_year"]))) + "</b></p>")
     if top["types"]:
-        names = ", ".join(f"{n} ({t['mode_names'][m]})" for n, m in zip(top["types"], top["modes"]))
+        names = "; ".join(f"{n} ({t['mode_names'][m]})" for n, m in zip(top["types"], top["modes"]))
         n_auto = sum(v["types"] for m, v in s["by_mode"].items() if m != "operator")
         if config.automate_top is not None:
             n_auto = min(n_auto, config.automate_top)
