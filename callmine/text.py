@@ -14,8 +14,13 @@ scikit-learn wrapper :class:`TextNormalizer`:
 6. stem: Snowball for Russian and English, a light suffix stemmer for Kazakh
    (:func:`stem_kk`).
 
-Steps 3-6 run once per distinct token: the result of every token is cached,
-so the per-text cost is one regex pass plus a dictionary lookup per token.
+Steps 3-6 run once per distinct whitespace-separated chunk: its output tokens
+are cached, so the per-text cost is a ``lower()``/``split()`` plus one
+dictionary lookup per chunk.
+
+Speaker turns live in :mod:`callmine.turns` and stemming in
+:mod:`callmine.stemming`; their public functions (:func:`split_turns`,
+:func:`customer_side`, :func:`stem`, :func:`stem_kk`) are re-exported here.
 
 Examples
 --------
@@ -34,14 +39,24 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from callmine import pii
 from callmine.errors import CallmineError
+from callmine.stemming import (  # noqa: F401  (_stem_snowball: its cache is cleared by the benchmark)
+    _HAS_LAT,
+    _KK_CHARS,
+    _KK_HINT,
+    _KK_ONLY,
+    _stem_snowball,
+    stem,
+    stem_kk,
+)
 from callmine.stopwords import stop_words as _stop_words
+from callmine.turns import _markers, customer_side, split_turns  # noqa: F401  (re-exported)
+from callmine.turns import strip_markers as _strip_markers
 
 __all__ = [
     "LANGUAGE_CODES",
@@ -65,10 +80,7 @@ SPEAKER_OPTIONS = ("customer", "all")
 
 # --------------------------------------------------------------------------- letters
 
-_KK_LETTERS = "әғқңөұүһі"
-_KK_CHARS = re.compile(f"[{_KK_LETTERS}{_KK_LETTERS.upper()}]")
 _WORD = re.compile(r"[^\W\d_]+")
-_HAS_LAT = re.compile(r"[a-z]")
 _HAS_CYR = re.compile(r"[а-яёәғқңөұүһі]")
 
 # Latin letters that look like Cyrillic ones (lower case, after case folding;
@@ -126,174 +138,13 @@ def tokenize(text: str) -> list[str]:
     return _TOKENIZER.tokenize(low)
 
 
-# --------------------------------------------------------------------------- stemming
-
-# Kazakh inflection in slots, stripped from the end of the word in
-# morphological order (each slot at most once): person/predicate endings,
-# participle/present verb endings, case, possessive, plural.
-_KK_PRED = ("мын", "мін", "бын", "бін", "пын", "пін", "мыз", "міз", "быз", "біз", "пыз", "піз",
-            "сың", "сің", "сыз", "сіз", "шы", "ші")
-_KK_VERB = ("атын", "етін", "йтын", "йтін", "амын", "емін", "ймын", "ймін", "ған", "ген", "қан",
-            "кен", "ады", "еді", "йды", "йді", "ып", "іп")
-_KK_CASE = ("менен", "ның", "нің", "дың", "дің", "тың", "тің", "дан", "ден", "тан", "тен", "нан",
-            "нен", "нда", "нде", "мен", "бен", "пен", "ға", "ге", "қа", "ке", "ны", "ні", "ды", "ді",
-            "ты", "ті", "да", "де", "та", "те")
-_KK_POSS = ("ымыз", "іміз", "ыңыз", "іңіз", "мыз", "міз", "ңыз", "ңіз", "ым", "ім", "ың", "ің",
-            "сы", "сі")
-_KK_PLURAL = ("лар", "лер", "дар", "дер", "тар", "тер")
-_KK_VOWELS = frozenset("аәеиоөуұүыіэюяё")
-_KK_DEVOICE = str.maketrans("бгғ", "пкқ")
-
-
-def _kk_ok(stem: str, suffix_len: int) -> bool:
-    """May this stem stand after stripping a suffix of ``suffix_len`` letters?"""
-    n = len(stem)
-    if n >= 3:
-        return not _KK_VOWELS.isdisjoint(stem)
-    # two-letter roots (үй, ат, жер is 3) only before a two-letter-or-longer
-    # ending, and only when they end in a consonant (қате is not қа + те)
-    return n == 2 and suffix_len >= 2 and stem[-1] not in _KK_VOWELS and not _KK_VOWELS.isdisjoint(stem)
-
-
-_KK_VOICELESS = frozenset("пткқсшфхцчщ")
-
-
-def _kk_fits(rest: str, suf: str) -> bool:
-    """Does ``suf`` follow ``rest`` by Kazakh sound harmony of consonants?"""
-    c = suf[0]
-    p = rest[-1]
-    if c in "тқк":  # -та, -ты, -қа, -ке, -тан ... follow voiceless consonants
-        return p in _KK_VOICELESS
-    if c in "дғг":  # -да, -ды, -ға, -ге, -дан ... never follow voiceless ones
-        return p not in _KK_VOICELESS
-    if c == "н" and suf != "нда" and suf != "нде":  # -ны, -ның, -нан follow vowels and м/н/ң
-        return p in _KK_VOWELS or p in "мнң"
-    return True
-
-
-def _kk_strip(w: str, suffixes: tuple[str, ...], harmony: bool = False) -> str | None:
-    for suf in suffixes:
-        if w.endswith(suf):
-            rest = w[: -len(suf)]
-            if _kk_ok(rest, len(suf)) and (not harmony or _kk_fits(rest, suf)):
-                return rest
-    return None
-
-
-@lru_cache(maxsize=200_000)
-def stem_kk(word: str) -> str:
-    """Light Kazakh stemmer: strip plural, possessive, case and common verb endings.
-
-    Endings are removed in slots from the end of the word - predicate/person
-    (-мын, -сыз, -шы), verb (-ған, -атын, -ады, -ып), case (-ның, -ға, -ны,
-    -да, -дан, -мен, ...), possessive (-ым, -ың, -ымыз, -сы, ...), plural
-    (-лар, -дар, -тар, ...) - each at most once, and only while the stem keeps
-    three letters with a vowel (two for a consonant-final root before a longer
-    ending: үйге -> үй). Endings that exist only after another one are checked
-    in context: dative -а/-е after -м/-ң, -на/-не and accusative -н after a
-    3rd-person possessive. Finally a 3rd-person -ы/-і after a consonant, a
-    gerund -у, and a voiced б/г/ғ left at the end are normalised, so that a
-    word with and without endings shares one stem (кітабымды -> кітап).
-
-    >>> [stem_kk(w) for w in ("құжаттарымды", "құжатты", "құжат", "құжатым")]
-    ['құжат', 'құжат', 'құжат', 'құжат']
-    >>> stem_kk("кітабымды"), stem_kk("үйге"), stem_kk("анықтамасын")
-    ('кітап', 'үй', 'анықтама')
-    """
-    w = word
-    if len(w) < 4:
-        return w
-    r = _kk_strip(w, _KK_PRED)
-    if r is not None:
-        w = r
-    r = _kk_strip(w, _KK_VERB)
-    if r is not None:
-        w = r
-    else:
-        # case
-        r = _kk_strip(w, _KK_CASE, harmony=True)
-        if r is None and len(w) >= 5:
-            last, prev = w[-1], w[-2]
-            if last in "ае" and w[-3:-1] in ("ым", "ім", "ың", "ің"):  # кітабыма, құжатыңа
-                r = w[:-1]
-            elif last == "н" and prev in "ыі":  # анықтамасын
-                r = w[:-1]
-            elif w[-2:] in ("на", "не") and len(w) >= 5 and w[-3] in "ыі":  # анықтамасына
-                r = w[:-2]
-        if r is not None:
-            w = r
-        # possessive
-        r = _kk_strip(w, _KK_POSS)
-        if r is None and len(w) >= 4 and w[-1] in "ыі" and w[-2] not in _KK_VOWELS:
-            r = w[:-1]  # құжаты, балалары
-        elif r is None and len(w) >= 7 and w[-1] in "мң" and w[-2] in _KK_VOWELS:
-            r = w[:-1]  # анықтамам (long words only: адам, төлем are roots)
-        if r is not None:
-            w = r
-        # plural
-        r = _kk_strip(w, _KK_PLURAL)
-        if r is not None:
-            w = r
-    # a bare 3rd-person -ы/-і after a consonant (құжаты, зейнетақы/зейнетақысы)
-    if len(w) >= 4 and w[-1] in "ыі" and w[-2] not in _KK_VOWELS:
-        w = w[:-1]
-    # gerund -у after a vowel-final verb stem (тіркеу, төлеу)
-    elif len(w) >= 4 and w[-1] == "у" and w[-2] in _KK_VOWELS:
-        w = w[:-1]
-    if w != word and w[-1] in "бгғ":
-        w = w[:-1] + w[-1].translate(_KK_DEVOICE)
-    return w
-
-
-@lru_cache(maxsize=4)
-def _snowball(lang: str) -> SnowballStemmer:
-    return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
-
-
-@lru_cache(maxsize=300_000)
-def _stem_snowball(word: str, lang: str) -> str:
-    return _snowball(lang).stem(word)
-
-
-def _word_language(word: str) -> str:
-    """Stemmer language of one lower-case word: 'kk', 'ru' or 'en'."""
-    if _HAS_LAT.search(word) is not None:
-        return "en"
-    if _KK_CHARS.search(word) is not None or word in _KK_ONLY or _KK_HINT.search(word) is not None:
-        return "kk"  # Kazakh letters, a Kazakh-only word, or a Kazakh ending (жатырмын, алмаймын)
-    return "ru"
-
-
-def stem(word: str, lang: str | None = None) -> str:
-    """Stem one lower-case word; ``lang`` ('ru', 'kk', 'en') is guessed when None.
-
-    >>> stem("заявления"), stem("applications"), stem("өтініштер")
-    ('заявлен', 'applic', 'өтініш')
-    """
-    lang = lang or _word_language(word)
-    if lang == "kk":
-        return stem_kk(word)
-    if lang in ("ru", "en"):
-        return _stem_snowball(word, lang)
-    raise CallmineError(f"stem: lang must be 'ru', 'kk', 'en' or None, got {lang!r}")
-
-
 # --------------------------------------------------------------------------- language id
 
 _RU_SW = _stop_words("ru")
 _KK_SW = _stop_words("kk")
-_EN_SW = _stop_words("en")
-_ALL_SW = _RU_SW | _KK_SW | _EN_SW
+_ALL_SW = _stop_words("all")
 _RU_ONLY = _RU_SW - _KK_SW
-# Kazakh words without Kazakh-specific letters that tell the language apart
-_KK_ONLY = (_KK_SW - _RU_SW) | frozenset(
-    """керек бер берем береді беру алу алам алады жаз жазу жасау тексеру тексер бала
-    ата ана жер бас жол ай жыл рахмет сау болыңыз жақсы жарайды сәлем мекенжай
-    азамат азаматтар жеке куәлік жинақ зейнет жәрдем ақша төлем""".split()
-)
 _RU_HINT = re.compile(r"[ъьщэё]|(?:ться|тся|ого|его|ому|ему|ые|ие|ая|яя|ой|ей|ия|ть)$")
-# Kazakh endings on words without Kazakh letters (жатырмын, алмай, тұрдым is caught by ұ)
-_KK_HINT = re.compile(r"(?:мын|мыз|сыз|ймын|ған|ген|лар|лер|дар|дер|тар|тер|нан|нен|дан|ден|атын|еміз|ып|уге|уға|жатыр)$")
 # words that say nothing about the language: fillers both languages use, turn markers
 _NEUTRAL = frozenset(
     "ну вот как бы типа короче ээ эээ мм ммм алло да ок окей"
@@ -368,191 +219,6 @@ def detect_language(text: str) -> str:
         return "mixed"
     return "kk" if share > 0.5 else "ru"
 
-
-
-# --------------------------------------------------------------------------- speaker turns
-
-_OPERATOR_ROLES = (
-    "оператор",
-    "маман",
-    "специалист",
-    "консультант",
-    "сотрудник",
-    "кеңесші",
-    "agent",
-    "operator",
-    "support",
-    "оп",
-)
-_CUSTOMER_ROLES = (
-    "абонент",
-    "клиент",
-    "звонящий",
-    "заявитель",
-    "гражданин",
-    "пользователь",
-    "қоңырау шалушы",
-    "қоңырау шалған",
-    "тұтынушы",
-    "азамат",
-    "пайдаланушы",
-    "caller",
-    "customer",
-    "client",
-    "user",
-)
-_NUMBERED_ROLES = frozenset({"спикер", "speaker", "говорящий", "участник", "participant"})
-_ROLE_OF = {r: "operator" for r in _OPERATOR_ROLES} | {r: "customer" for r in _CUSTOMER_ROLES}
-# one-letter markers count only at the start of a line ("О:", "К:", "А:")
-_SHORT_ROLE = {"о": "operator", "o": "operator", "а": "customer", "a": "customer",
-               "к": "customer", "c": "customer"}
-_SPACE = " \t"
-
-
-_SECOND_WORDS = {r.split()[1] for r in _ROLE_OF if " " in r}
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def _word_ending_at(text: str, j: int) -> tuple[int, str]:
-    """Start and lower-cased text of the word that ends at ``j`` (punctuation cut off)."""
-    k = max(text.rfind(" ", 0, j), text.rfind("\n", 0, j), text.rfind("\t", 0, j)) + 1
-    w = text[k:j]
-    if not w.isalnum():
-        last = _NON_WORD.split(w)[-1]
-        k = j - len(last)
-        w = last
-    return k, w.lower()
-
-
-def _marker_at(text: str, i: int) -> tuple[str, int] | None:
-    """If the colon at ``i`` ends a turn marker, return (role, marker start)."""
-    j = i
-    while j and text[j - 1] in _SPACE:
-        j -= 1
-    if j and text[j - 1] in "])":
-        j -= 1
-    k, w = _word_ending_at(text, j)
-    if not w:
-        return None
-    role = _ROLE_OF.get(w)
-    start = k
-    if role is None:
-        if w.isdigit() or w in _SECOND_WORDS:
-            k2 = k
-            while k2 and text[k2 - 1] in _SPACE:
-                k2 -= 1
-            k3, w2 = _word_ending_at(text, k2) if k2 < k else (k2, "")
-            if w2 and w.isdigit() and w2 in _NUMBERED_ROLES:
-                role, start = "unknown", k3
-            elif w2 and f"{w2} {w}" in _ROLE_OF:
-                role, start = _ROLE_OF[f"{w2} {w}"], k3
-            else:
-                return None
-        elif w in _SHORT_ROLE:
-            line_start = text.rfind("\n", 0, k) + 1
-            if text[line_start:k].strip(_SPACE + "[("):
-                return None
-            role = _SHORT_ROLE[w]
-        else:
-            return None
-    if start and text[start - 1] in "[(":
-        start -= 1
-    return role, start
-
-
-def _markers(text: str) -> list[tuple[str, int, int]]:
-    """All turn markers as (role, start, end) with ``end`` just after the colon."""
-    found = []
-    i = text.find(":")
-    while i != -1:
-        m = _marker_at(text, i)
-        if m is not None:
-            found.append((m[0], m[1], i + 1))
-        i = text.find(":", i + 1)
-    return found
-
-
-def split_turns(text: str) -> list[tuple[str, str]]:
-    """Split a transcript into ``(role, utterance)`` turns.
-
-    Turn markers such as ``Оператор:``, ``Абонент:``, ``Клиент:``,
-    ``Маман:``, ``Қоңырау шалушы:``, ``Agent:``, ``Caller:``,
-    ``Operator:``, ``Customer:`` (any case, optionally in brackets) start a
-    turn. Roles are ``'operator'``, ``'customer'`` or ``'unknown'`` (text
-    before the first marker, or markers such as ``Спикер 1:``). Empty
-    utterances are dropped; a text without markers is one ``'unknown'`` turn.
-
-    >>> split_turns("Оператор: Здравствуйте! Клиент: Мне нужна справка.")
-    [('operator', 'Здравствуйте!'), ('customer', 'Мне нужна справка.')]
-    """
-    if ":" not in text:
-        t = text.strip()
-        return [("unknown", t)] if t else []
-    turns = []
-    pos = 0
-    role = "unknown"
-    for r, start, end in _markers(text):
-        utt = text[pos:start].strip()
-        if utt:
-            turns.append((role, utt))
-        role = r
-        pos = end
-    utt = text[pos:].strip()
-    if utt:
-        turns.append((role, utt))
-    return turns
-
-
-def customer_side(text: str) -> str:
-    """Return only what the customer said (the whole text if there are no markers).
-
-    Customer turns are joined with a space. When markers exist but none is a
-    customer's, the turns that are not the operator's are returned (``""``
-    if the operator is the only speaker).
-
-    >>> customer_side("Маман: Сәлеметсіз бе! Қоңырау шалушы: Маған анықтама керек.")
-    'Маған анықтама керек.'
-    >>> customer_side("мне нужна справка")
-    'мне нужна справка'
-    """
-    if ":" not in text:
-        return text
-    found = _markers(text)
-    if not found:
-        return text
-    said = {"customer": [], "operator": [], "unknown": []}
-    pos = 0
-    role = "unknown"
-    for r, start, end in found:
-        utt = text[pos:start].strip()
-        if utt:
-            said[role].append(utt)
-        role = r
-        pos = end
-    utt = text[pos:].strip()
-    if utt:
-        said[role].append(utt)
-    if said["customer"]:
-        return " ".join(said["customer"])
-    if said["operator"]:
-        return " ".join(said["unknown"])
-    return text
-
-
-def _strip_markers(text: str) -> str:
-    """Return all utterances without their turn markers."""
-    if ":" not in text:
-        return text
-    found = _markers(text)
-    if not found:
-        return text
-    parts = []
-    pos = 0
-    for _, start, end in found:
-        parts.append(text[pos:start])
-        pos = end
-    parts.append(text[pos:])
-    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- per-token step

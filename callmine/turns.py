@@ -1,0 +1,211 @@
+"""Speaker turns of a call transcript: who said what (used by :mod:`callmine.text`).
+
+Turn markers such as ``Оператор:``, ``Абонент:``, ``Клиент:``, ``Маман:``,
+``Қоңырау шалушы:``, ``Agent:``, ``Caller:``, ``Operator:``, ``Customer:``
+(any case, optionally in brackets; ``О:``/``К:`` at the start of a line;
+``Спикер 1:``) are found from each colon backwards, without scanning the
+whole text with a regular expression.
+
+Examples
+--------
+>>> from callmine.turns import customer_side
+>>> customer_side("Оператор: Слушаю вас. Клиент: Нужна справка.")
+'Нужна справка.'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_turns", "customer_side", "strip_markers"]
+
+
+_OPERATOR_ROLES = (
+    "оператор",
+    "маман",
+    "специалист",
+    "консультант",
+    "сотрудник",
+    "кеңесші",
+    "agent",
+    "operator",
+    "support",
+    "оп",
+)
+_CUSTOMER_ROLES = (
+    "абонент",
+    "клиент",
+    "звонящий",
+    "заявитель",
+    "гражданин",
+    "пользователь",
+    "қоңырау шалушы",
+    "қоңырау шалған",
+    "тұтынушы",
+    "азамат",
+    "пайдаланушы",
+    "caller",
+    "customer",
+    "client",
+    "user",
+)
+_NUMBERED_ROLES = frozenset({"спикер", "speaker", "говорящий", "участник", "participant"})
+_ROLE_OF = {r: "operator" for r in _OPERATOR_ROLES} | {r: "customer" for r in _CUSTOMER_ROLES}
+# one-letter markers count only at the start of a line ("О:", "К:", "А:")
+_SHORT_ROLE = {"о": "operator", "o": "operator", "а": "customer", "a": "customer",
+               "к": "customer", "c": "customer"}
+_SPACE = " \t"
+
+
+_SECOND_WORDS = {r.split()[1] for r in _ROLE_OF if " " in r}
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _word_ending_at(text: str, j: int) -> tuple[int, str]:
+    """Start and lower-cased text of the word that ends at ``j`` (punctuation cut off)."""
+    k = max(text.rfind(" ", 0, j), text.rfind("\n", 0, j), text.rfind("\t", 0, j)) + 1
+    w = text[k:j]
+    if not w.isalnum():
+        last = _NON_WORD.split(w)[-1]
+        k = j - len(last)
+        w = last
+    return k, w.lower()
+
+
+def _marker_at(text: str, i: int) -> tuple[str, int] | None:
+    """If the colon at ``i`` ends a turn marker, return (role, marker start)."""
+    j = i
+    while j and text[j - 1] in _SPACE:
+        j -= 1
+    if j and text[j - 1] in "])":
+        j -= 1
+    k, w = _word_ending_at(text, j)
+    if not w:
+        return None
+    role = _ROLE_OF.get(w)
+    start = k
+    if role is None:
+        if w.isdigit() or w in _SECOND_WORDS:
+            k2 = k
+            while k2 and text[k2 - 1] in _SPACE:
+                k2 -= 1
+            k3, w2 = _word_ending_at(text, k2) if k2 < k else (k2, "")
+            if w2 and w.isdigit() and w2 in _NUMBERED_ROLES:
+                role, start = "unknown", k3
+            elif w2 and f"{w2} {w}" in _ROLE_OF:
+                role, start = _ROLE_OF[f"{w2} {w}"], k3
+            else:
+                return None
+        elif w in _SHORT_ROLE:
+            line_start = text.rfind("\n", 0, k) + 1
+            if text[line_start:k].strip(_SPACE + "[("):
+                return None
+            role = _SHORT_ROLE[w]
+        else:
+            return None
+    if start and text[start - 1] in "[(":
+        start -= 1
+    return role, start
+
+
+def _markers(text: str) -> list[tuple[str, int, int]]:
+    """All turn markers as (role, start, end) with ``end`` just after the colon."""
+    found = []
+    i = text.find(":")
+    while i != -1:
+        m = _marker_at(text, i)
+        if m is not None:
+            found.append((m[0], m[1], i + 1))
+        i = text.find(":", i + 1)
+    return found
+
+
+def split_turns(text: str) -> list[tuple[str, str]]:
+    """Split a transcript into ``(role, utterance)`` turns.
+
+    Turn markers such as ``Оператор:``, ``Абонент:``, ``Клиент:``,
+    ``Маман:``, ``Қоңырау шалушы:``, ``Agent:``, ``Caller:``,
+    ``Operator:``, ``Customer:`` (any case, optionally in brackets) start a
+    turn. Roles are ``'operator'``, ``'customer'`` or ``'unknown'`` (text
+    before the first marker, or markers such as ``Спикер 1:``). Empty
+    utterances are dropped; a text without markers is one ``'unknown'`` turn.
+
+    >>> split_turns("Оператор: Здравствуйте! Клиент: Мне нужна справка.")
+    [('operator', 'Здравствуйте!'), ('customer', 'Мне нужна справка.')]
+    """
+    if ":" not in text:
+        t = text.strip()
+        return [("unknown", t)] if t else []
+    turns = []
+    pos = 0
+    role = "unknown"
+    for r, start, end in _markers(text):
+        utt = text[pos:start].strip()
+        if utt:
+            turns.append((role, utt))
+        role = r
+        pos = end
+    utt = text[pos:].strip()
+    if utt:
+        turns.append((role, utt))
+    return turns
+
+
+def customer_side(text: str) -> str:
+    """Return only what the customer said (the whole text if there are no markers).
+
+    Customer turns are joined with a space. When markers exist but none is a
+    customer's, the turns that are not the operator's are returned (``""``
+    if the operator is the only speaker).
+
+    >>> customer_side("Маман: Сәлеметсіз бе! Қоңырау шалушы: Маған анықтама керек.")
+    'Маған анықтама керек.'
+    >>> customer_side("мне нужна справка")
+    'мне нужна справка'
+    """
+    if ":" not in text:
+        return text
+    found = _markers(text)
+    if not found:
+        return text
+    said = {"customer": [], "operator": [], "unknown": []}
+    pos = 0
+    role = "unknown"
+    for r, start, end in found:
+        utt = text[pos:start].strip()
+        if utt:
+            said[role].append(utt)
+        role = r
+        pos = end
+    utt = text[pos:].strip()
+    if utt:
+        said[role].append(utt)
+    if said["customer"]:
+        return " ".join(said["customer"])
+    if said["operator"]:
+        return " ".join(said["unknown"])
+    return text
+
+
+def strip_markers(text: str) -> str:
+    """Return all utterances without their turn markers (the text itself if it has none).
+
+    >>> strip_markers("Оператор: Слушаю. Клиент: Нужна справка.")
+    'Слушаю. Нужна справка.'
+    """
+    if ":" not in text:
+        return text
+    found = _markers(text)
+    if not found:
+        return text
+    parts = []
+    pos = 0
+    for _, start, end in found:
+        utt = text[pos:start].strip()
+        if utt:
+            parts.append(utt)
+        pos = end
+    utt = text[pos:].strip()
+    if utt:
+        parts.append(utt)
+    return " ".join(parts)
