@@ -181,6 +181,8 @@ def test_without_model_or_labels_types_are_discovered(tmp_path):
     assert summary["source"] == "discovery"
     assert 2 <= len(t) <= 6
     assert t["calls"].sum() == 200
+    status = t[t["request_type"].str.contains("статус")]
+    assert len(status) and (status["mode"] == "proactive").all()
 
 
 # ---------------------------------------------------------------------------
