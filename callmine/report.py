@@ -30,7 +30,6 @@ import base64
 import html
 import io
 import json
-import math
 import os
 from pathlib import Path
 from typing import Callable
