@@ -173,6 +173,14 @@ def test_cli_with_a_real_tiny_model_file_ranks_the_status_type_first(tmp_path, c
     assert t["mean_confidence"].between(0, 1).all()
 
 
+def test_labels_from_callmine_classify_output_keep_their_confidence(tmp_path):
+    calls = planted_log()
+    calls["confidence"] = 0.75
+    build_report(calls, tmp_path, label_col="request_type")
+    t = pd.read_csv(tmp_path / "automation.csv")
+    assert (t["mean_confidence"] == 0.75).all()
+
+
 def test_without_model_or_labels_types_are_discovered(tmp_path):
     pytest.importorskip("callmine.discover", reason="callmine.discover (issue #5) not merged yet")
     summary = build_report(planted_log(), tmp_path, k=5)
