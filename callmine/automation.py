@@ -482,7 +482,8 @@ def analyze_automation(calls: pd.DataFrame, config: AutomationConfig | None = No
     if not isinstance(sample_size, int) or sample_size < 2:
         raise CallmineError(f"sample_size must be an integer >= 2; got {sample_size!r}")
     df = calls.reset_index(drop=True).copy()
-    df[type_col] = df[type_col].astype(str)
+    types = df[type_col].astype("string").str.strip()
+    df[type_col] = types.where(types.notna() & (types != ""), "other").astype(str)  # no type: out of scope
     if caller_col == "auto":
         caller_col = next((c for c in CALLER_COLUMNS if c in df.columns), None)
     elif caller_col is not None and caller_col not in df.columns:

@@ -126,6 +126,14 @@ def test_out_of_scope_label_is_operator_and_listed_last():
     assert "out-of-scope" in t.iloc[-1]["mode_reason"]
 
 
+def test_calls_without_a_type_count_as_out_of_scope():
+    calls = planted_log()
+    calls.loc[calls.index[:10], "request_type"] = None
+    calls.loc[calls.index[10:20], "request_type"] = "  "
+    t = automation_table(calls).set_index("request_type")
+    assert t.loc["other", "calls"] == 20 and t.loc["other", "mode"] == "operator"
+
+
 def test_a_complaint_signal_of_one_makes_the_score_zero(table):
     assert table.loc["complaint", "operator_signal"] == pytest.approx(1.0)
     assert table.loc["complaint", "automation_score"] == 0.0
