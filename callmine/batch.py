@@ -76,23 +76,49 @@ def load(model: Any) -> Any:
     return model
 
 
-def predict_texts(model: Any, texts, *, dedupe: bool = True) -> tuple[np.ndarray, np.ndarray]:
+MAX_BATCH_CHARS = 1_000_000
+
+
+def predict_texts(model: Any, texts, *, dedupe: bool = True,
+                  max_batch_chars: int | None = MAX_BATCH_CHARS) -> tuple[np.ndarray, np.ndarray]:
     """Predict ``(labels, confidence)`` for a sequence of transcripts.
 
     With ``dedupe`` (default) each distinct transcript is classified once and
     the result copied to its repeats: short requests repeat often in real
     call logs (messenger, SMS), and the prediction of one text does not
-    depend on the others.
+    depend on the others. The model is called on consecutive batches of at
+    most ``max_batch_chars`` characters (None: one call), so that its working
+    memory (feature matrices) is bounded whatever the length of the
+    transcripts; the batches depend only on ``texts``.
     """
     texts = np.asarray(texts, dtype=object)
     if len(texts) == 0:
         return np.empty(0, dtype=object), np.empty(0, dtype=float)
+    codes = None
     if dedupe:
         codes, uniques = pd.factorize(texts)
         if len(uniques) < len(texts):
-            labels, conf = _call_model(model, list(uniques))
-            return labels[codes], conf[codes]
-    return _call_model(model, list(texts))
+            texts = uniques
+        else:
+            codes = None
+    labels, conf = _call_batches(model, texts, max_batch_chars)
+    if codes is not None:
+        return labels[codes], conf[codes]
+    return labels, conf
+
+
+def _call_batches(model: Any, texts: np.ndarray, max_chars: int | None) -> tuple[np.ndarray, np.ndarray]:
+    if max_chars is None:
+        return _call_model(model, list(texts))
+    ends = np.cumsum(np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)))
+    if ends[-1] <= max_chars:
+        return _call_model(model, list(texts))
+    # Batch k holds the texts whose cumulative length falls in (k * max_chars, (k + 1) * max_chars].
+    batch = (ends - 1) // max_chars
+    bounds = np.flatnonzero(np.diff(batch)) + 1
+    parts = [_call_model(model, list(part)) for part in np.split(texts, bounds)]
+    return (np.concatenate([p[0] for p in parts]).astype(object, copy=False),
+            np.concatenate([p[1] for p in parts]))
 
 
 def _call_model(model: Any, texts: list) -> tuple[np.ndarray, np.ndarray]:

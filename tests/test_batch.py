@@ -187,6 +187,17 @@ def test_dedupe_classifies_each_distinct_text_once_with_the_same_result(tmp_path
     assert calls.read_text().split() == ["3", "5"]
 
 
+def test_the_model_is_called_on_batches_of_bounded_total_length(tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("TEST_BATCH_CALLS", str(calls))
+    texts = ["налог " * 3, "паспорт", "x" * 50, "пособие", "налог " * 3, "ok"]  # lengths 18, 7, 50, 7, 18, 2
+    labels, conf = predict_texts(KeywordModel(), texts, max_batch_chars=20)
+    # distinct texts (5): cumulative lengths 18, 25, 75, 82, 84 -> batches [18], [7], [50], [7, 2]
+    assert calls.read_text().split() == ["1", "1", "1", "2"]
+    plain = predict_texts(KeywordModel(), texts, dedupe=False, max_batch_chars=None)
+    assert labels.tolist() == plain[0].tolist() and np.array_equal(conf, plain[1])
+
+
 # ---------------------------------------------------------------------------
 # classify_file: chunks, order, formats, rejects, encodings
 # ---------------------------------------------------------------------------
