@@ -356,7 +356,7 @@ def chunk_trigger_words(chunk: str) -> tuple[str, ...]:
     w = chunk.rstrip(_STRIP)
     if w in _TRIGGER_WORDS:
         return (w,)
-    if w.isalpha():
+    if w.isalpha() or (w[-1:] == ":" and w[:-1].isalpha()):  # "оператор:" is a turn marker
         return ()
     return tuple(
         p if p in _TRIGGER_WORDS else p.rstrip(".")

@@ -22,12 +22,9 @@ from callmine.text import (
     BoilerplateRemover,
     TextNormalizer,
     analyze,
-    customer_side,
     detect_language,
     normalize_token,
-    split_turns,
     stem,
-    stem_kk,
     tokenize,
 )
 
@@ -61,46 +58,6 @@ def test_detect_language_without_letters_is_unknown():
 
 def test_detect_language_ignores_placeholders():
     assert detect_language("мой ИИН <IIN>, телефон <PHONE>, нужна справка") == "ru"
-
-
-# --------------------------------------------------------------------------- speaker turns
-
-
-def test_split_turns_recognises_ru_kk_en_markers():
-    text = (
-        "Оператор: Здравствуйте! Клиент: Мне нужна справка. Маман: Тыңдап тұрмын. "
-        "Қоңырау шалушы: Маған анықтама керек. Agent: Hi. Caller: I need help. "
-        "Operator: Sure. Customer: Thanks. Абонент: Да."
-    )
-    roles = [r for r, _ in split_turns(text)]
-    assert roles == ["operator", "customer", "operator", "customer", "operator", "customer",
-                     "operator", "customer", "customer"]
-    assert split_turns(text)[3] == ("customer", "Маған анықтама керек.")
-
-
-def test_split_turns_handles_brackets_case_lines_and_numbered_speakers():
-    text = "[ОПЕРАТОР]: слушаю\nК: нужна справка\nСпикер 1: алло\nО: да"
-    assert split_turns(text) == [
-        ("operator", "слушаю"), ("customer", "нужна справка"), ("unknown", "алло"), ("operator", "да"),
-    ]
-
-
-def test_split_turns_text_before_the_first_marker_is_unknown():
-    assert split_turns("шум Оператор: добрый день") == [("unknown", "шум"), ("operator", "добрый день")]
-
-
-def test_colons_that_are_not_markers_stay_in_the_utterance():
-    text = "Клиент: звонил в 14:30, время: утро, и к: нему"
-    assert split_turns(text) == [("customer", "звонил в 14:30, время: утро, и к: нему")]
-
-
-def test_customer_side():
-    assert customer_side("Оператор: Здравствуйте. Клиент: Нужна справка. Оператор: Ок. Клиент: Спасибо") == (
-        "Нужна справка. Спасибо"
-    )
-    assert customer_side("мне нужна справка") == "мне нужна справка"  # no markers: the whole text
-    assert customer_side("Оператор: Здравствуйте, слушаю вас") == ""  # the operator only
-    assert customer_side("шум Оператор: слушаю") == "шум"  # not the operator's
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -137,7 +94,7 @@ def test_numbers_do_not_explode_the_vocabulary():
     assert a == b == ["оплат", "<num>", "тенг"]
 
 
-# --------------------------------------------------------------------------- stop words and stemming
+# --------------------------------------------------------------------------- stop words
 
 
 @pytest.mark.parametrize("lang, word", [("ru", "и"), ("ru", "который"), ("kk", "және"), ("kk", "бірақ"), ("en", "the")])
@@ -162,41 +119,6 @@ def test_request_words_are_not_stop_words():
 def test_stop_words_rejects_unknown_language():
     with pytest.raises(CallmineError, match="lang must be one of 'ru', 'kk', 'en' or 'all', got 'de'"):
         stop_words("de")
-
-
-@pytest.mark.parametrize(
-    "forms",
-    [
-        ["құжат", "құжаттар", "құжатты", "құжаттарымды", "құжатым", "құжаттың", "құжатқа", "құжаттан", "құжаты"],
-        ["анықтама", "анықтаманы", "анықтамасы", "анықтамалар", "анықтамасын", "анықтамаға", "анықтамасына"],
-        ["кітап", "кітабым", "кітабымды", "кітаптар", "кітапқа", "кітапта"],
-        ["үй", "үйге", "үйден", "үйлер", "үйде"],
-        ["зейнетақы", "зейнетақыны", "зейнетақысы", "зейнетақыға", "зейнетақылар"],
-        ["өтініш", "өтініштер", "өтінішім", "өтінішті", "өтінішімді", "өтінішке"],
-        ["куәлік", "куәлігі", "куәлігім", "куәлікті", "куәліктер"],
-        ["бала", "балалар", "балаға", "баланың", "балаларымыздың", "баладан"],
-        ["мекенжай", "мекенжайым", "мекенжайымды", "мекенжайға"],
-        ["тіркеу", "тіркеуге", "тіркеуден"],
-        ["адам", "адамдар", "адамға", "адамның"],
-        ["қате", "қатені", "қатеге", "қатесі"],
-    ],
-)
-def test_kazakh_word_forms_share_one_stem(forms):
-    assert len({stem_kk(w) for w in forms}) == 1, [stem_kk(w) for w in forms]
-
-
-def test_kazakh_stemmer_keeps_different_words_apart():
-    words = ["құжат", "анықтама", "кітап", "бала", "адам", "қате", "телефон", "өтініш", "жер", "ақша"]
-    assert len({stem_kk(w) for w in words}) == len(words)
-
-
-def test_stem_picks_the_language_per_word():
-    assert stem("заявления") == "заявлен"
-    assert stem("applications") == "applic"
-    assert stem("өтініштер") == "өтініш"
-    assert stem("анықтамалар", "kk") == "анықтама"
-    with pytest.raises(CallmineError, match="lang must be 'ru', 'kk', 'en' or None, got 'fr'"):
-        stem("mot", "fr")
 
 
 # --------------------------------------------------------------------------- analyze
@@ -362,9 +284,3 @@ def test_vectorizer_fitted_through_the_pipeline_holds_no_personal_data(speaker):
                 if kind != "person":
                     assert value not in blob
 
-
-def test_kazakh_words_without_kazakh_letters_use_the_kazakh_stemmer_by_their_endings():
-    assert stem("жатырмын") == "жатыр"
-    assert stem("порталдан") == "портал"  # a Russian loan with a Kazakh ending
-    assert stem("справкалар") == "справка"
-    assert stem("документтер") == "документ"

@@ -1,0 +1,51 @@
+"""Specification of callmine.turns: speaker turn markers and the customer's side."""
+
+from callmine.turns import customer_side, split_turns, strip_markers
+
+
+def test_split_turns_recognises_ru_kk_en_markers():
+    text = (
+        "Оператор: Здравствуйте! Клиент: Мне нужна справка. Маман: Тыңдап тұрмын. "
+        "Қоңырау шалушы: Маған анықтама керек. Agent: Hi. Caller: I need help. "
+        "Operator: Sure. Customer: Thanks. Абонент: Да."
+    )
+    roles = [r for r, _ in split_turns(text)]
+    assert roles == ["operator", "customer", "operator", "customer", "operator", "customer",
+                     "operator", "customer", "customer"]
+    assert split_turns(text)[3] == ("customer", "Маған анықтама керек.")
+
+
+def test_split_turns_handles_brackets_case_lines_and_numbered_speakers():
+    text = "[ОПЕРАТОР]: слушаю\nК: нужна справка\nСпикер 1: алло\nО: да"
+    assert split_turns(text) == [
+        ("operator", "слушаю"), ("customer", "нужна справка"), ("unknown", "алло"), ("operator", "да"),
+    ]
+
+
+def test_split_turns_text_before_the_first_marker_is_unknown():
+    assert split_turns("шум Оператор: добрый день") == [("unknown", "шум"), ("operator", "добрый день")]
+
+
+def test_colons_that_are_not_markers_stay_in_the_utterance():
+    text = "Клиент: звонил в 14:30, время: утро, и к: нему"
+    assert split_turns(text) == [("customer", "звонил в 14:30, время: утро, и к: нему")]
+
+
+def test_customer_side():
+    assert customer_side("Оператор: Здравствуйте. Клиент: Нужна справка. Оператор: Ок. Клиент: Спасибо") == (
+        "Нужна справка. Спасибо"
+    )
+    assert customer_side("мне нужна справка") == "мне нужна справка"  # no markers: the whole text
+    assert customer_side("Оператор: Здравствуйте, слушаю вас") == ""  # the operator only
+    assert customer_side("шум Оператор: слушаю") == "шум"  # not the operator's
+
+
+def test_strip_markers_keeps_every_utterance():
+    assert strip_markers("Оператор: Слушаю. Клиент: Нужна справка.") == "Слушаю. Нужна справка."
+    assert strip_markers("без маркеров: просто текст") == "без маркеров: просто текст"
+
+
+def test_callmine_text_re_exports_the_turn_functions():
+    from callmine import text, turns
+
+    assert text.split_turns is turns.split_turns and text.customer_side is turns.customer_side
