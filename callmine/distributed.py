@@ -4,16 +4,18 @@
 between are classified by a *runner*:
 
 * ``jobs=1``: in this process;
-* ``jobs=N``: ``N`` worker processes (``concurrent.futures``), each loading
-  the model once; a worker classifies a chunk and writes its part file;
+* ``jobs=N``: ``N`` worker processes (``concurrent.futures``): on Linux
+  forked from this process once it has loaded the model (so they share its
+  memory and start at once), elsewhere each loading the model file once; a
+  worker classifies a chunk and writes its part file;
 * ``scheduler=ADDRESS``: a Dask cluster (optional extra ``callmine[dask]``),
   with the model sent to every worker once. The file is read and the output
   written on the machine that runs the job, so the workers need no shared
   disk, and resuming, rejects and input order work as in a local run.
 
 :func:`classify_dask` classifies a ``dask.dataframe.DataFrame`` directly.
-Every path gives the same labels and confidences: each transcript is
-classified independently of the others.
+Every runner gives the file job byte-identical output: the chunks, and the
+model calls inside them, are the same whoever classifies them.
 
 Examples
 --------

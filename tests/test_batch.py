@@ -47,6 +47,8 @@ class KeywordModel:
         if self.slow_marker and any(self.slow_marker in t for t in texts):
             time.sleep(self.delay)
         time.sleep(float(os.environ.get("TEST_BATCH_DELAY", 0)))
+        if os.environ.get("TEST_BATCH_DIE") and any(os.environ["TEST_BATCH_DIE"] in t for t in texts):
+            os._exit(3)  # a worker killed in the middle of a chunk
         if os.environ.get("TEST_BATCH_CALLS"):
             with open(os.environ["TEST_BATCH_CALLS"], "a") as fh:
                 fh.write(f"{len(texts)}\n")
@@ -459,6 +461,17 @@ def test_without_resume_an_old_work_folder_is_discarded(tmp_path, monkeypatch):
     src = _crashed_run(tmp_path, monkeypatch)
     summary = classify_file(KeywordModel(), src, tmp_path / "out.csv", chunksize=7)
     assert summary["chunks_resumed"] == 0 and summary["rows_written"] == 30
+
+
+def test_a_worker_that_dies_is_an_error_that_suggests_resume(tmp_path, monkeypatch):
+    src = write_calls(tmp_path / "calls.csv", 40)
+    monkeypatch.setenv("TEST_BATCH_DIE", "№30")
+    with pytest.raises(CallmineError, match=r"a worker process died .*rerun with --resume"):
+        classify_file(KeywordModel(), src, tmp_path / "out.csv", chunksize=7, jobs=2)
+    monkeypatch.delenv("TEST_BATCH_DIE")
+    summary = classify_file(KeywordModel(), src, tmp_path / "out.csv", chunksize=7, resume=True)
+    assert summary["chunks_resumed"] >= 1 and summary["rows_written"] == 40
+    assert_same_rows(read_output(tmp_path / "out.csv"), expected_frame(src))
 
 
 def test_a_foreign_folder_named_like_the_work_folder_is_not_deleted(tmp_path):
