@@ -600,13 +600,15 @@ def _statistics(df, type_col, times, caller_col, config, notes):
 
     if "channel" in df.columns:
         ch = df["channel"].astype("string").fillna("unknown").str.strip().str.lower()
+        ch = ch.map({v: _redact(v) for v in ch.unique()})  # free-text channels: no personal data out
         mix = pd.crosstab(df[type_col], ch, normalize="index").reindex(order).fillna(0.0)
         top = ch.value_counts().index[:6]
         table["channel_mix"] = [
             ", ".join(f"{c} {v:.0%}" for c, v in row.sort_values(ascending=False).items() if v >= 0.005)
             for _, row in mix.iterrows()]
         for c in top:
-            name = "channel_" + re.sub(r"\W+", "_", str(c)).strip("_")
+            name = "channel_" + (re.sub(r"\W+", "_", str(c)).strip("_") or "other")
+            name = name + "_" if name == "channel_mix" else name
             table[name] = mix[c].to_numpy()
     else:
         table["channel_mix"] = ""
