@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -447,3 +448,20 @@ def test_rare_capitalised_words_in_examples_are_masked_but_common_ones_kept():
     assert examples == "статус заявки в Астане, спросите у <PERSON> в ЦОН"  # identical once masked
     assert not any(n in examples for n in names)
     assert "Астане" in examples and "ЦОН" in examples
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "calls.csv"
+
+
+@pytest.mark.skipif(not SAMPLE.is_file(), reason="sample_data/calls.csv is absent")
+def test_sample_data_ranking_is_sensible():
+    """The ranking explained in docs/report.md, on the ground-truth labels of sample_data."""
+    calls = pd.read_csv(SAMPLE, dtype=str)
+    t = automation_table(calls, sample_size=100)
+    by = t.set_index("request_type")
+    assert t.loc[0, "request_type"] == "application_status" and t.loc[0, "mode"] == "proactive"
+    assert set(t.loc[:3, "request_type"]) >= {"application_status", "digital_signature"}
+    assert by.loc["complaint", "mode"] == "operator" and t.iloc[-1]["request_type"] == "complaint"
+    for kind, mode in [("no_criminal_record", "eliminate"), ("residence_certificate", "eliminate"),
+                       ("birth_benefit", "proactive"), ("portal_login", "self-service")]:
+        assert by.loc[kind, "mode"] == mode, by.loc[kind, "mode_reason"]
