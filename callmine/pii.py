@@ -4,20 +4,22 @@
 transcript reaches a vectorizer, a model file, a log line or a report:
 
 ========== ==========================================================
-``<IIN>``    Kazakhstan IIN/BIN: 12 digits (optionally split 6+6 or
-             3+3+3+3) with a valid check digit, or any 12-digit number
-             that the words before it call an IIN/BIN/ЖСН/БСН.
+``<IIN>``    Kazakhstan IIN/BIN: 12 digits (in up to six groups: 6+6,
+             3+3+3+3, ...) with a valid check digit, or any 12-digit
+             number that the words around it call an IIN/BIN/ЖСН/БСН.
 ``<PHONE>``  Kazakh and Russian numbers: ``+7``/``8``/``7`` and ten
              digits with spaces, dashes or brackets; ``7xx`` mobile
              numbers without prefix; other ``+``-international numbers.
-``<CARD>``   13-19 digit payment cards (plain or 4-4-4-4[-3] / 4-6-5
-             groups separated by spaces or dashes) passing the Luhn test.
+``<CARD>``   13-19 digit payment cards passing the Luhn test, written in
+             one piece or 4-4-4-4[-3] / 4-6-5 groups (any grouping right
+             after "карта"/"card").
 ``<EMAIL>``  e-mail addresses.
 ``<IBAN>``   KZ IBANs (20 characters) passing the mod-97 test, or failing
              it right after a word such as "IBAN", "счёт", "шот".
 ``<PERSON>`` names given after self-introductions ("меня зовут ...",
              "менің атым ...", "my name is ...", "с вами говорит ..."),
-             and full Russian/Kazakh names with a patronymic.
+             and full Russian/Kazakh names with a patronymic
+             (:mod:`callmine.names`).
 ========== ==========================================================
 
 What is not personal is kept: the hotline number 1414, amounts, dates,
