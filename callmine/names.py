@@ -18,8 +18,7 @@ import re
 
 from callmine.stopwords import stop_words
 
-__all__ = ["redact_names", "trigger_words"]
-
+__all__ = ["redact_names", "trigger_words", "chunk_trigger_words"]
 
 _L = r"A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 _UP = r"A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
@@ -74,6 +73,7 @@ _SURNAME_LIKE = re.compile(
 # short surnames (common in Kazakhstan's Korean community) that carry no telling ending
 _SHORT_SURNAMES = frozenset("ким ли пак цой хан ан тен ни шин чой кан тян лим югай kim lee li pak park tsoi".split())
 
+
 def _surname_like(w: str) -> bool:
     """Lower-case ``w`` ends like a surname or patronymic (and is long enough to be one)."""
     if len(w) < 5 or _SURNAME_LIKE.search(w) is None:
@@ -91,7 +91,7 @@ _NOT_NAME = frozenset(
     hello hi good sorry well okay ok
     мен сен сіз біз олар ол бұл осы сол және бірақ иә жоқ ия қалай не кім маған сізге
     здравствуйте алло добрый день вечер утро сәлеметсіз бе саламатсыз ассалаумағалейкум
-    хочу хотел хотела звоню звоню узнать подскажите скажите пожалуйста спасибо
+    хочу хотел хотела звоню узнать подскажите скажите пожалуйста спасибо
     оператор клиент абонент маман специалист консультант agent operator customer
     единого единый контакт центра центр электронного правительства call center
     сізді тыңдап тұрмын слушаю вас
@@ -105,7 +105,7 @@ _STOP = stop_words("all")
 _KK_CASE_FORM = re.compile(r"(?:ға|ге|қа|ке|дан|ден|нан|нен|да|де|ды|ді|ты|ті|ны|ні|ның|нің|мен)$")
 # frequent words right after a name in calls: never taken as a surname
 _COMMON_AFTER_NAME = frozenset(
-    """хочу хотел хотела звоню звонил звонила звонила нужна нужно нужен нужны справка пенсия
+    """хочу хотел хотела звоню звонил звонила нужна нужно нужен нужны справка пенсия
     узнать вопрос подскажите скажите можно помогите помочь прошу спросить уточнить проблема
     сообщить оплатил оплатила подал подала получить забыл забыла не пришла пришел
     керек білгім сұрағым сұрақ анықтама көмек бар жоқ еді едім болып
