@@ -17,7 +17,8 @@ Prints ONE JSON object to stdout (progress on stderr). In the same run:
   as if unseen; on the whole test set (their requests labelled ``other``):
   ``oos_recall`` (share of them that became ``other``), ``in_scope_accuracy``
   (rejections count as errors) and what the threshold costs on the known
-  intents (``in_scope_closed_set_accuracy`` - ``in_scope_accuracy``).
+  intents (``in_scope_closed_set_accuracy`` - ``in_scope_accuracy``), for
+  each ``--oos-shares`` value, with the trade-off at other fixed thresholds.
 
 Nothing is tuned on the test set: every parameter was chosen by
 cross-validation on the training set.
@@ -99,7 +100,7 @@ def profile_run(profile: str, train, test, repeat_rows: int, seed: int) -> dict:
     return out
 
 
-def oos_run(profile: str, train, test, holdout: int, seed: int) -> dict:
+def oos_run(profile: str, train, test, holdout: int, seed: int, oos_share: float) -> dict:
     from callmine.classify import RequestTypeClassifier, evaluate
 
     cats = sorted(train["category"].unique())
@@ -107,8 +108,9 @@ def oos_run(profile: str, train, test, holdout: int, seed: int) -> dict:
     unseen = sorted(rng.choice(cats, size=holdout, replace=False).tolist())
     tr = train[~train["category"].isin(unseen)]
     y = test["category"].where(~test["category"].isin(unseen), "other").to_numpy(dtype=object)
-    log(f"{profile}: out-of-scope experiment, {holdout} intents unseen")
-    clf = RequestTypeClassifier(profile=profile, random_state=seed).fit(tr["text"], tr["category"])
+    log(f"{profile}: out-of-scope experiment, {holdout} intents unseen, oos_share {oos_share}")
+    clf = RequestTypeClassifier(profile=profile, random_state=seed, oos_share=oos_share)
+    clf.fit(tr["text"], tr["category"])
     r = evaluate(clf, test["text"], y)
     known = y != "other"
     closed, _ = clf.predict_with_confidence(test["text"].to_numpy(dtype=object)[known], reject=False)
@@ -139,6 +141,9 @@ def main(argv=None) -> int:
     ap.add_argument("--oos-profiles", default="fast",
                     help="profiles for the out-of-scope experiment (default: fast)")
     ap.add_argument("--holdout", type=int, default=10, help="intents held out as unseen (default 10)")
+    ap.add_argument("--oos-shares", default="0.03,0.1",
+                    help="oos_share values of the out-of-scope experiment (default: 0.03 (the "
+                         "default), 0.1)")
     ap.add_argument("--repeat-rows", type=int, default=200_000,
                     help="also time prediction on the test requests repeated to this many rows")
     ap.add_argument("--no-baselines", action="store_true")
@@ -188,7 +193,9 @@ def main(argv=None) -> int:
         result["targets"]["accurate_closed_set_accuracy_at_least_0.937"] = result["accurate"]["closed_set_accuracy"] >= 0.937
     oos = [p for p in args.oos_profiles.split(",") if p]
     if oos and args.holdout > 0:
-        result["out_of_scope"] = {p: oos_run(p, train, test, args.holdout, args.seed) for p in oos}
+        shares = [float(x) for x in args.oos_shares.split(",") if x]
+        result["out_of_scope"] = {f"{p}_oos_share_{w:g}": oos_run(p, train, test, args.holdout, args.seed, w)
+                                  for p in oos for w in shares}
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
