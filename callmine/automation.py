@@ -209,7 +209,7 @@ def load_config(path) -> AutomationConfig:
     >>> _ = open(p, "w").write(json.dumps({"modes": {"pension": "proactive"}, "aht_s": 240}))
     >>> cfg = load_config(p)
     >>> cfg.modes, cfg.aht_s, cfg.deflection["eliminate"]
-    ({'pension': 'proactive'}, 240, 0.8)
+    ({'pension': 'proactive'}, 240, 0.7)
     """
     path = Path(path)
     if not path.is_file():
