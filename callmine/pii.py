@@ -140,21 +140,27 @@ _IIN_CONTEXT = re.compile(
 # patronymic (_PATRO)? A text none of whose chunks is flagged is returned as is.
 
 _SAFE_NUMBER = re.compile(r"(?:1414|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$")
-_SEEN: set[str] = set()
-_NUM_CHUNKS: set[str] = set()
-_NAME_CHUNKS: dict[str, tuple[str, ...]] = {}  # chunk -> the trigger words in it
-_PATRO_CHUNKS: set[str] = set()
-_SEEN_LIMIT = 500_000
+_SEEN_LIMIT = 500_000  # distinct chunks kept before the caches start afresh
 
 
-def _classify(chunk: str) -> None:
+def _new_state() -> tuple[set, set, dict, set]:
+    """Fresh chunk caches: seen chunks, number chunks, trigger chunks, patronymic chunks."""
+    return set(), set(), {}, set()
+
+
+# Replaced (never cleared in place) when full, so that a thread still holding the
+# old caches sees them consistent: a chunk is added to "seen" only after its flags.
+_STATE = _new_state()
+
+
+def _classify(chunk: str, num: set, name: dict, patro: set) -> None:
     if "@" in chunk or (_DIGIT.search(chunk) is not None and not _SAFE_NUMBER.match(chunk.strip(_STRIP + "(«"))):
-        _NUM_CHUNKS.add(chunk)
+        num.add(chunk)
     found = chunk_trigger_words(chunk)  # also "здравствуйте,меня", "(оператор"
     if found:
-        _NAME_CHUNKS[chunk] = found
+        name[chunk] = found
     if _PATRO_END.search(chunk.rstrip(_STRIP)) is not None:
-        _PATRO_CHUNKS.add(chunk)
+        patro.add(chunk)
 
 
 def _scan(low: str) -> tuple[int, set | None]:
@@ -163,26 +169,26 @@ def _scan(low: str) -> tuple[int, set | None]:
     Returns the flags and, when a self-introduction is possible, the trigger
     words present.
     """
+    global _STATE
     chunks = low.split()  # a list: set operations accept it, and building a set costs more
-    if not _SEEN.issuperset(chunks):
-        if len(_SEEN) > _SEEN_LIMIT:
-            _SEEN.clear()
-            _NUM_CHUNKS.clear()
-            _NAME_CHUNKS.clear()
-            _PATRO_CHUNKS.clear()
-        for c in set(chunks).difference(_SEEN):
-            _classify(c)
-        _SEEN.update(chunks)
+    seen, num, name, patro = state = _STATE
+    if not seen.issuperset(chunks):
+        if len(seen) > _SEEN_LIMIT:
+            seen, num, name, patro = state = _new_state()
+            _STATE = state
+        for c in set(chunks).difference(seen):
+            _classify(c, num, name, patro)
+        seen.update(chunks)
     f = 0
     words = None
-    if not _NUM_CHUNKS.isdisjoint(chunks):
+    if not num.isdisjoint(chunks):
         f |= _NUM
-    if not _NAME_CHUNKS.keys().isdisjoint(chunks):
+    if not name.keys().isdisjoint(chunks):
         f |= _NAME
         words = set()
-        for c in _NAME_CHUNKS.keys() & set(chunks):
-            words.update(_NAME_CHUNKS[c])
-    if not _PATRO_CHUNKS.isdisjoint(chunks):
+        for c in name.keys() & set(chunks):
+            words.update(name[c])
+    if not patro.isdisjoint(chunks):
         f |= _PATRO
     return f, words
 

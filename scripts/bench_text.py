@@ -51,10 +51,7 @@ def _clear_caches():
     text._CACHES.clear()
     text.stem_kk.cache_clear()
     text._stem_snowball.cache_clear()
-    pii._SEEN.clear()
-    pii._NUM_CHUNKS.clear()
-    pii._NAME_CHUNKS.clear()
-    pii._PATRO_CHUNKS.clear()
+    pii._STATE = pii._new_state()
 
 
 def _best_time(fn, repeat):

@@ -353,3 +353,17 @@ def test_model_file_and_reports_hold_no_personal_data(tmp_path, capsys):
 )
 def test_lower_case_operator_names_in_greetings(text, expected):
     assert redact(text) == expected
+
+
+def test_redaction_stays_right_when_the_chunk_caches_start_afresh(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from callmine import pii
+
+    texts = [c.text for c in pii_cases.make_cases(300, seed=4)]
+    expected = [redact(t) for t in texts]
+    monkeypatch.setattr(pii, "_SEEN_LIMIT", 20)  # the caches are replaced again and again
+    monkeypatch.setattr(pii, "_STATE", pii._new_state())
+    assert [redact(t) for t in texts] == expected
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(redact, texts * 3)) == expected * 3
