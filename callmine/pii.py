@@ -417,6 +417,13 @@ def _redact_numbers(text: str) -> str:
     return text
 
 
+def _is_na(value) -> bool:
+    try:
+        return bool(value != value) or type(value).__name__ in ("NAType", "NaTType")
+    except (TypeError, ValueError):  # pandas.NA refuses bool()
+        return True
+
+
 def redact_many(texts: Iterable[str]) -> list[str]:
     """Apply :func:`redact` to each text; ``None``/NaN become ``""``.
 
@@ -425,7 +432,7 @@ def redact_many(texts: Iterable[str]) -> list[str]:
     """
     out = []
     for t in texts:
-        if t is None or (isinstance(t, float) and t != t):
+        if not isinstance(t, str) and (t is None or _is_na(t)):
             out.append("")
         else:
             out.append(redact(t if isinstance(t, str) else str(t)))

@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+import pandas as pd
 from nltk.tokenize import RegexpTokenizer
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
@@ -315,6 +316,14 @@ def _tokens(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int
     return _normalized(text, cache, do_stem, drop_stop, min_len).split()
 
 
+def _missing(value) -> bool:
+    """None, NaN, pandas.NA or NaT: a missing text."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-like values
+        return False
+
+
 def _check_speaker(speaker) -> None:
     if speaker not in SPEAKER_OPTIONS:
         raise CallmineError(
@@ -361,7 +370,7 @@ def analyze(
     """
     _check_speaker(speaker)
     if not isinstance(text, str):
-        text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+        text = "" if _missing(text) else str(text)
     if redact:
         text = pii.redact(text)
     text = customer_side(text) if speaker == "customer" else _strip_markers(text)
@@ -456,7 +465,7 @@ class BoilerplateRemover(TransformerMixin, BaseEstimator):
 def _as_tokens(doc) -> list[str]:
     if isinstance(doc, str):
         return doc.split()
-    if doc is None or (isinstance(doc, float) and math.isnan(doc)):
+    if _missing(doc):
         return []
     return list(doc)
 
@@ -555,10 +564,7 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         out = []
         for text in X:
             if not isinstance(text, str):
-                if text is None or (isinstance(text, float) and math.isnan(text)):
-                    text = ""
-                else:
-                    text = str(text)
+                text = "" if _missing(text) else str(text)
             if do_redact:
                 text = redact(text)
             if ":" in text:

@@ -216,7 +216,9 @@ def test_redact_rejects_non_strings():
 
 
 def test_redact_many_handles_missing_values():
-    assert redact_many(["тел 87012345678", None, math.nan, "ок"]) == ["тел <PHONE>", "", "", "ок"]
+    import pandas as pd
+
+    assert redact_many(["тел 87012345678", None, math.nan, pd.NA, "ок"]) == ["тел <PHONE>", "", "", "", "ок"]
 
 
 # --------------------------------------------------------------------------- labelled set

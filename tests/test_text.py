@@ -183,6 +183,8 @@ def test_text_normalizer_accepts_series_arrays_and_tuples(X):
 
 def test_text_normalizer_missing_values_become_empty_strings():
     assert TextNormalizer().fit_transform([None, math.nan, ""]) == ["", "", ""]
+    texts = pd.Series(["Клиент: нужна справка", pd.NA, None], dtype="string")
+    assert TextNormalizer().fit_transform(texts) == ["справк", "", ""]  # pandas.NA is no "<na>" token
 
 
 def test_text_normalizer_rejects_one_string_and_bad_parameters():
