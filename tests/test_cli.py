@@ -36,8 +36,9 @@ def test_missing_column_is_one_error_line_and_exit_1(tmp_path, capsys):
     code = main(["discover", str(path), "-o", str(tmp_path / "out"), "--text-col", "transcript"])
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("Error: ") and err.count("\n") == 1
-    assert "transcript" in err and "Traceback" not in err
+    error_lines = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert len(error_lines) == 1 and err.splitlines()[-1] == error_lines[0]
+    assert "transcript" in error_lines[0] and "Traceback" not in err
 
 
 def test_python_dash_m_runs_the_same_cli():
