@@ -301,11 +301,11 @@ def test_model_file_and_reports_hold_no_personal_data(tmp_path, capsys):
 
     from callmine.cli import main
 
-    rows = pii_cases.make_call_log(240, seed=9)
+    rows = pii_cases.make_call_log(160, seed=9)
     log = tmp_path / "calls.csv"
     pd.DataFrame([{k: r[k] for k in ("call_id", "text", "request_type")} for r in rows]).to_csv(log, index=False)
     values, words = _forbidden(rows)
-    assert len(values) > 150 and len(words) > 20
+    assert len(values) > 100 and len(words) > 20
     # the raw log does contain them (the test can fail)
     raw = log.read_text(encoding="utf-8")
     assert all(v in raw for v in list(values)[:20] if not v.isdigit())
