@@ -45,3 +45,19 @@ def test_python_dash_m_runs_the_same_cli():
     proc = subprocess.run([sys.executable, "-m", "callmine", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0
     assert proc.stdout.startswith("callmine ")
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "{csv}", "--label-col", "request_type", "-o", "{tmp}/m.joblib"],
+    ["report", "{csv}", "-o", "{tmp}/rep", "--text-col", "transcript"],
+    ["discover", "{csv}", "-o", "{tmp}/out", "--text-col", "transcript"],
+])
+def test_commands_that_read_a_call_log_name_the_missing_column(tmp_path, capsys, argv):
+    from conftest import CALLS, write_csv
+
+    path = write_csv(tmp_path / "c.csv", CALLS)
+    code = main([a.format(csv=path, tmp=tmp_path) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines()[-1].startswith("Error: ")
+    assert "columns found: 'call_id', 'text'" in err
