@@ -317,12 +317,18 @@ def write_report(result: AutomationResult, out_dir, *, config: AutomationConfig 
     from callmine.io import write_table
     config = config or AutomationConfig()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise CallmineError(f"output folder {str(out)!r} exists and is not a folder")
     paths = {"automation": out / "automation.csv", "summary": out / "summary.json",
              "html": out / "report.html"}
-    write_table(csv_table(result.table), paths["automation"])
-    _atomic_text(paths["summary"], json.dumps(result.summary, ensure_ascii=False, indent=2))
-    _atomic_text(paths["html"], render_html(result, config=config, lang=lang))
+    page = render_html(result, config=config, lang=lang)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_table(csv_table(result.table), paths["automation"])
+        _atomic_text(paths["summary"], json.dumps(result.summary, ensure_ascii=False, indent=2))
+        _atomic_text(paths["html"], page)
+    except OSError as exc:
+        raise CallmineError(f"cannot write the report to {str(out)!r}: {exc.strerror or exc}") from None
     return paths
 
 

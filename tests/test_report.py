@@ -227,6 +227,14 @@ def test_cli_missing_label_column_and_bad_lang(tmp_path, capsys):
     assert main(["report", str(src), "-o", str(tmp_path / "o"), "--lang", "de"]) == 2
 
 
+def test_output_path_that_is_a_file_is_one_error_line(tmp_path, capsys):
+    src = tmp_path / "calls.csv"
+    planted_log().to_csv(src, index=False)
+    (tmp_path / "out").write_text("not a folder")
+    assert main(["report", str(src), "-o", str(tmp_path / "out"), "--label-col", "request_type", "-q"]) == 1
+    assert "exists and is not a folder" in capsys.readouterr().err
+
+
 def test_model_and_labels_together_or_unknown_lang_are_refused(tmp_path):
     with pytest.raises(CallmineError, match="either model or label_col"):
         build_report(planted_log(), tmp_path, model=KeywordModel(), label_col="request_type")
