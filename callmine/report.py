@@ -87,6 +87,7 @@ _T = {
         "source": {"model": "classifier model", "labels": "existing label column",
                    "discovery": "unsupervised discovery"},
         "calls_word": "calls", "days_word": "d", "per_month": "%/mo",
+        "out_of_scope": "out of scope", "out_of_scope_desc": "requests outside the known types (other / unassigned)",
         "comps": "volume {v} · homogeneity {h} · simplicity {s} · repeat {r} · complaint {c}",
         "method_text": [
             "Each call gets a request type ({source}). Per type: calls, share, Pareto cumulative share, "
@@ -147,6 +148,7 @@ _T = {
         "source": {"model": "модель-классификатор", "labels": "готовая колонка меток",
                    "discovery": "автоматическое выделение типов"},
         "calls_word": "звонков", "days_word": "дн.", "per_month": "%/мес",
+        "out_of_scope": "вне тематики", "out_of_scope_desc": "обращения вне известных типов (other / не распределены)",
         "comps": "объём {v} · однородность {h} · простота {s} · повторы {r} · жалобы {c}",
         "method_text": [
             "Каждому звонку присвоен тип ({source}). По каждому типу: звонки, доля, накопленная доля "
@@ -587,13 +589,19 @@ def _num(x) -> str:
 def _mode_table(tab: pd.DataFrame, t: dict) -> str:
     e = html.escape
     rows = ["<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in t["mode_table"]) + "<th></th></tr></thead>"]
+    types = tab[~tab["is_other"]]
     for m in MODES:
-        sub = tab[tab["mode"] == m]
+        sub = types[types["mode"] == m]
         rate = sub["deflection"].mean() if len(sub) else float("nan")
         rows.append(f"<tr><td>{_badge(m, t)}</td><td class='n'>{len(sub)}</td><td class='n'>{_pct(sub['share'].sum())}</td>"
                     f"<td class='n'>{_pct(rate, 0)}</td><td class='n'>{_fmt_int(sub['calls_freed_per_year'].sum())}</td>"
                     f"<td class='n'>{_fmt_int(sub['operator_hours_freed_per_year'].sum())}</td>"
                     f"<td>{e(t['mode_desc'][m])}</td></tr>")
+    other = tab[tab["is_other"]]
+    if len(other):
+        rows.append(f"<tr><td>{e(t['out_of_scope'])}</td><td class='n'>{len(other)}</td>"
+                    f"<td class='n'>{_pct(other['share'].sum())}</td><td></td><td></td><td></td>"
+                    f"<td>{e(t['out_of_scope_desc'])}</td></tr>")
     rows.append("</table>")
     return "\n".join(rows)
 
