@@ -308,14 +308,22 @@ def _fold(text: str) -> str:
 
 
 class _Matcher:
-    """One compiled regex per mode; a hit's group tells the term and weight."""
+    """Lexicon terms compiled per mode and tried only at word starts.
+
+    Alternatives are ordered by weight, then length, so the strongest and most
+    specific term wins at a position; a position is skipped at once when no term
+    of the mode begins with its letter.
+    """
+
+    _WORD = re.compile(r"\w+")
 
     def __init__(self, lexicon: pd.DataFrame):
         self.patterns = {}
         for mode in MODES:
             sub = lexicon[lexicon["mode"] == mode]
-            parts, self_terms = [], []
-            for i, (term, weight) in enumerate(zip(sub["term"], sub["weight"])):
+            terms = sorted(zip(sub["term"], sub["weight"]), key=lambda tw: (-tw[1], -len(tw[0]), tw[0]))
+            parts, groups, firsts = [], {}, set()
+            for i, (term, weight) in enumerate(terms):
                 exact = term.endswith("$")
                 words = term.rstrip("$").split()
                 if not words:
@@ -323,21 +331,25 @@ class _Matcher:
                 body = r"\W+".join(re.escape(w) + r"\w*" for w in words[:-1])
                 last = re.escape(words[-1]) + (r"(?!\w)" if exact else "")
                 body = (body + r"\W+" if body else "") + last
-                parts.append(f"(?P<t{i}>(?<!\\w){body})")
-                self_terms.append((f"t{i}", term, weight))
+                parts.append(f"(?P<t{i}>{body})")
+                groups[f"t{i}"] = (term, float(weight))
+                firsts.add(words[0][0])
             if parts:
-                self.patterns[mode] = (re.compile("|".join(parts)),
-                                       {g: (t, w) for g, t, w in self_terms})
+                self.patterns[mode] = (re.compile("|".join(parts)), groups, firsts)
 
     def hits(self, text: str) -> dict:
         """{mode: (max weight, [terms])} for one text."""
-        out = {}
+        found: dict = {}
         folded = _fold(text)
-        for mode, (rx, groups) in self.patterns.items():
-            found = [groups[m.lastgroup] for m in rx.finditer(folded)]
-            if found:
-                out[mode] = (max(w for _, w in found), [t for t, _ in found])
-        return out
+        for word in self._WORD.finditer(folded):
+            pos = word.start()
+            first = folded[pos]
+            for mode, (rx, groups, firsts) in self.patterns.items():
+                if first in firsts:
+                    m = rx.match(folded, pos)
+                    if m:
+                        found.setdefault(mode, []).append(groups[m.lastgroup])
+        return {mode: (max(w for _, w in hits), [t for t, _ in hits]) for mode, hits in found.items()}
 
 
 def mode_evidence(texts: Sequence[str], lexicon: pd.DataFrame) -> pd.DataFrame:
