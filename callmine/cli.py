@@ -491,7 +491,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", _cmd_report, "The main job: the automation opportunity report.",
             "callmine report sample_data/calls.csv --model models/default.joblib -o report_out")
     _add_input(p)
-    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
+    p.add_argument("-o", "--output", required=True, metavar="OUT_DIR",
+                   help="folder to write report.html, automation.csv and summary.json into")
     p.add_argument("--model", default=None, metavar="MODEL_FILE",
                    help="classify with this model; without it, types are discovered")
     p.add_argument("--label-col", default=None, metavar="COL",
