@@ -818,7 +818,8 @@ def _mask_rare_names(text: str, common: set) -> str:
 def score_types(table: pd.DataFrame, weights: Mapping | None = None) -> pd.DataFrame:
     """Add the score components and ``automation_score`` (all 0..1) in place.
 
-    * ``volume`` = sqrt(share / largest share): big types first, small ones not zero;
+    * ``volume`` = sqrt(share / largest in-scope share), at most 1: big types first, small ones
+      not zero;
     * ``homogeneity`` = mean of ``similarity`` / largest similarity and
       ``mean_confidence`` (those present): templated requests are easy to automate;
     * ``simplicity`` = clip(1 - (r - 0.5) / 1.5) with r the type's mean handle time
@@ -830,8 +831,9 @@ def score_types(table: pd.DataFrame, weights: Mapping | None = None) -> pd.DataF
     volume, homogeneity, simplicity, repeat) x (1 - operator_signal).
     """
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
-    share_max = table["share"].max()
-    table["volume"] = np.sqrt(table["share"] / share_max) if share_max > 0 else 0.0
+    in_scope = ~table["is_other"] if "is_other" in table else pd.Series(True, index=table.index)
+    share_max = table.loc[in_scope, "share"].max() if in_scope.any() else table["share"].max()
+    table["volume"] = np.sqrt((table["share"] / share_max).clip(upper=1)) if share_max > 0 else 0.0
     sim = table["similarity"] if "similarity" in table else pd.Series(np.nan, index=table.index)
     sim_max = sim.max()
     rel = sim.clip(lower=0) / sim_max if (pd.notna(sim_max) and sim_max > 0) else sim * np.nan

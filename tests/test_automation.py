@@ -465,3 +465,11 @@ def test_sample_data_ranking_is_sensible():
     for kind, mode in [("no_criminal_record", "eliminate"), ("residence_certificate", "eliminate"),
                        ("birth_benefit", "proactive"), ("portal_login", "self-service")]:
         assert by.loc[kind, "mode"] == mode, by.loc[kind, "mode_reason"]
+
+
+def test_a_large_out_of_scope_group_does_not_shrink_the_volume_of_real_types():
+    calls = planted_log()
+    extra = pd.DataFrame({"request_type": ["other"] * 300, "text": ["Абонент: алло алло"] * 300})
+    t = automation_table(pd.concat([calls, extra], ignore_index=True)).set_index("request_type")
+    assert t.loc["application_status", "volume"] == 1.0
+    assert t.loc["other", "volume"] == 1.0  # clipped
