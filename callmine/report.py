@@ -31,6 +31,7 @@ import html
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -571,7 +572,7 @@ def _ranked_table(result: AutomationResult, t: dict) -> str:
             f'<td class="n">{_pct(r["cumulative_share_ranked"], 0)}</td>'
             f'<td class="n" title="{e(comps)}"><span class="bar"><i style="width:{score * 100:.0f}%"></i></span>'
             f"{score:.2f}</td><td>{_badge(r['mode'], t)}</td>"
-            f'<td class="why">{e(str(r["mode_reason"]))}</td>'
+            f'<td class="why">{e(_reason(str(r["mode_reason"]), t))}</td>'
             f'<td class="n">{_fmt_int(r["operator_hours_per_year"])}</td><td class="n">{r["mean_handle_s"]:.0f}</td>'
             f'<td>{spark}<div class="muted">{e(trend_txt)}</div></td>'
             f'<td class="why" title="{e(mix)}">{e(", ".join(mix.split(", ")[:2]))}</td>'
@@ -580,6 +581,26 @@ def _ranked_table(result: AutomationResult, t: dict) -> str:
             "</tr>")
     rows.append("</tbody></table>")
     return "\n".join(rows)
+
+
+_REASONS_RU = [
+    (r"^out-of-scope or unassigned requests$", "вне тематики или не распределены"),
+    (r"^config override$", "задано в конфигурации"),
+    (r"^complaint/emotion evidence ", "признаки жалобы/эмоций "),
+    (r"^automation score ", "оценка автоматизации "),
+    (r"^no keyword evidence; templated enough to automate$", "ключевых слов нет; запросы достаточно шаблонны"),
+]
+
+
+def _reason(reason: str, t: dict) -> str:
+    """``mode_reason`` in the report's language (the CSV keeps the English text)."""
+    if t is not _T["ru"]:
+        return reason
+    for pattern, ru in _REASONS_RU:
+        if re.search(pattern, reason):
+            return re.sub(pattern, ru, reason)
+    m = re.match(r"^(self-service|proactive|eliminate) evidence (.*)$", reason)
+    return f"признаки режима «{t['mode_names'][m.group(1)]}» {m.group(2)}" if m else reason
 
 
 def _num(x) -> str:

@@ -120,8 +120,10 @@ def test_russian_report_has_russian_labels(tmp_path):
     build_report(planted_log(), out, label_col="request_type", lang="ru")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in page
-    for text in ("Отчёт о возможностях автоматизации", "типов обращений", "проактивно", "Методика"):
+    for text in ("Отчёт о возможностях автоматизации", "типов обращений", "проактивно", "Методика",
+                 "признаки режима «проактивно»", "признаки жалобы/эмоций"):
         assert text in page
+    assert "proactive evidence" not in page
 
 
 # ---------------------------------------------------------------------------
