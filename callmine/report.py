@@ -534,7 +534,8 @@ def render_html(result: AutomationResult, *, config: AutomationConfig | None = N
     parts.append(f"<h2>{e(t['assumptions'])}</h2>")
     parts.append(_assumptions(s, tab, config, t))
     if s.get("notes"):
-        parts.append(f"<h2>{e(t['notes'])}</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in s["notes"]) + "</ul>")
+        parts.append(f"<h2>{e(t['notes'])}</h2><ul>" + "".join(f"<li>{e(_note(n, lang))}</li>" for n in s["notes"])
+                     + "</ul>")
     parts.append(f"<h2>{e(t['method'])}</h2>")
     fmt = dict(source=t["source"].get(s.get("source", "labels"), ""), window=config.repeat_window_days,
                thr=config.operator_threshold, min_score=config.min_score, growth=_pct(config.annual_growth, 0),
@@ -590,6 +591,32 @@ _REASONS_RU = [
     (r"^automation score ", "оценка автоматизации "),
     (r"^no keyword evidence; templated enough to automate$", "ключевых слов нет; запросы достаточно шаблонны"),
 ]
+
+
+_NOTES_RU = [
+    (r"^The log has ([\d,]+) calls a day; figures are scaled to ([\d,]+) calls a day \(daily_calls\)\.$",
+     r"В журнале \1 звонков в день; показатели пересчитаны на \2 звонков в день (daily_calls)."),
+    (r"^No started_at: the log is assumed to represent 14,000 calls a day \(set daily_calls to change\)\.$",
+     "Нет started_at: принято, что журнал соответствует 14 000 звонков в день (задаётся daily_calls)."),
+    (r"^No duration_s: handle time assumed (\d+) s for every type\.$",
+     r"Нет duration_s: время обработки принято \1 с для всех типов."),
+    (r"^duration_s has no usable values: handle time assumed (\d+) s\.$",
+     r"В duration_s нет пригодных значений: время обработки принято \1 с."),
+    (r"^started_at could not be read as dates: .*$",
+     "started_at не читается как даты: тренды не построены, дневная нагрузка принята."),
+    (r"^no '(.+)' column: .*$", r"Нет колонки '\1': нет сходства, терминов, примеров и словарных признаков."),
+    (r"^Forecasting/staffing functions unavailable: .*$",
+     "Функции прогноза и расчёта штата недоступны: показаны только звонки и часы."),
+]
+
+
+def _note(note: str, lang: str) -> str:
+    """A data note in the report's language."""
+    if lang == "ru":
+        for pattern, ru in _NOTES_RU:
+            if re.match(pattern, note):
+                return re.sub(pattern, ru, note)
+    return note
 
 
 def _reason(reason: str, t: dict) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from callmine.automation import AutomationConfig
 from callmine.cli import main
 from callmine.errors import CallmineError
 from callmine.report import build_report, sparkline
@@ -117,13 +118,15 @@ def test_no_personal_data_in_any_output_file(report_dir):
 
 def test_russian_report_has_russian_labels(tmp_path):
     out = tmp_path / "ru"
-    build_report(planted_log(), out, label_col="request_type", lang="ru")
+    build_report(planted_log(), out, label_col="request_type", lang="ru",
+                 config=AutomationConfig(daily_calls=1000))
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in page
     for text in ("Отчёт о возможностях автоматизации", "типов обращений", "проактивно", "Методика",
                  "признаки режима «проактивно»", "признаки жалобы/эмоций"):
         assert text in page
     assert "proactive evidence" not in page
+    assert "показатели пересчитаны на 1,000 звонков в день" in page
 
 
 # ---------------------------------------------------------------------------
