@@ -232,7 +232,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     >>> texts = (["где моя заявка на пособие"] * 5 + ["забыл пароль от портала"] * 5
     ...          + ["ЭЦП мерзімі бітті"] * 5)
     >>> d = RequestTypeDiscoverer(k=3, n_stability_runs=0).fit(texts)
-    >>> d.n_clusters_, sorted(set(d.labels_))
+    >>> d.n_clusters_, sorted(set(d.labels_.tolist()))
     (3, [0, 1, 2])
     """
 
@@ -354,7 +354,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         for k in grid:
             if k >= n:
                 continue
-            V = self._space(U, k) if spectral else U
+            # one space for every k, so that the silhouettes are comparable
+            V = normalize(U) if spectral else U
             lab = KMeans(k, n_init=2, random_state=self._seed(3)).fit_predict(
                 V, sample_weight=weight)
             ls = lab[sample]

@@ -91,6 +91,7 @@ def main(argv=None) -> int:
             for k in (77, "auto"):
                 print(f"banking77 {profile} k={k} ...", file=sys.stderr, flush=True)
                 b["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed))
+                print(json.dumps(b["runs"][-1]), file=sys.stderr, flush=True)
         result["banking77_test"] = b
     else:
         print(f"BANKING77 not found at {test}; skipped", file=sys.stderr)
@@ -105,6 +106,7 @@ def main(argv=None) -> int:
             for k in (true_k, "auto"):
                 print(f"sample_data {profile} k={k} ...", file=sys.stderr, flush=True)
                 s["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed))
+                print(json.dumps(s["runs"][-1]), file=sys.stderr, flush=True)
         result["sample_data"] = s
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
