@@ -475,6 +475,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fals
     os.close(fd)
     try:
         write_table_to(df, tmp, fmt=fmt, gz=str(path).lower().endswith(".gz"), index=index)
+        _chmod_like_new_file(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -483,6 +484,13 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fals
             pass
         raise
     return path
+
+
+def _chmod_like_new_file(path: str | os.PathLike) -> None:
+    """Give a temporary file (created 0600) the permissions a new file would get (0666 & ~umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def write_table_to(df: pd.DataFrame, target: str | os.PathLike, *, fmt: str, gz: bool = False,

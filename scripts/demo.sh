@@ -11,5 +11,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e .
-.venv/bin/callmine report sample_data/calls.csv --model models/default.joblib -o "$OUT"
+.venv/bin/callmine report sample_data/calls.csv --model models/default.joblib --daily-calls 14000 -o "$OUT"
 echo "Open $OUT/report.html in a browser (works offline)." >&2

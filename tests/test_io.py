@@ -151,3 +151,13 @@ def test_a_wrong_forced_encoding_is_one_clear_error(tmp_path):
     path = write_csv(tmp_path / "win.csv", rows_in, encoding="cp1251")
     with pytest.raises(DataError, match=r"cannot be decoded as utf-8 .*first at row 0.*--encoding"):
         read_calls(path, encoding="utf-8")
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    path = write_table(pd.DataFrame({"text": ["a"]}), tmp_path / "out.csv")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
