@@ -225,8 +225,25 @@ def profile_model(model_path: Path, texts: list[str], work: Path) -> dict:
 def _profile_child(model_path: str, texts_path: str, mode: str) -> dict:
     from callmine.persist import load_model
 
+    if mode == "readers":  # texts_path is the input CSV here
+        from callmine.io import iter_calls
+
+        c0 = time.process_time()
+        n = sum(chunk.n_input for chunk in iter_calls(texts_path, chunksize=50_000))
+        io_cpu = time.process_time() - c0
+        c0 = time.process_time()
+        pd.read_csv(texts_path)
+        return {"rows": n, "callmine_io_iter_calls_cpu_seconds": round(io_cpu, 2),
+                "pandas_read_csv_cpu_seconds": round(time.process_time() - c0, 2)}
     texts = json.loads(Path(texts_path).read_text(encoding="utf-8"))
     model = load_model(model_path)
+    if mode.startswith("batch="):  # one chunk through predict_texts, fresh process
+        from callmine.batch import predict_texts
+
+        limit = None if mode == "batch=None" else int(mode[len("batch="):])
+        c0 = time.process_time()
+        predict_texts(model, texts, max_batch_chars=limit)
+        return {mode: round(time.process_time() - c0, 3)}
     if mode == "whole":
         result = {"texts": len(texts)}
         for name in ("cold", "warm"):
@@ -289,6 +306,19 @@ def national(n: int, work: Path, chunksize: int, train_n: int) -> dict:
     truth = pd.read_csv(src, usecols=["request_type"])["request_type"]
     first = pd.read_csv(src, nrows=chunksize, usecols=["text"], dtype=str, keep_default_na=False)["text"]
     model_profile = profile_model(model, first.tolist(), work)
+    # One chunk (all its rows, repeats included) through predict_texts: one model call
+    # versus calls on batches of at most MAX_BATCH_CHARS characters; CPU seconds, fresh processes.
+    from callmine.batch import MAX_BATCH_CHARS
+
+    (work / "chunk_texts.json").write_text(json.dumps(first.tolist(), ensure_ascii=False), encoding="utf-8")
+    batching = {}
+    for mode in ("batch=None", f"batch={MAX_BATCH_CHARS}"):
+        res = subprocess.run([PY, __file__, "--profile-model", str(model), str(work / "chunk_texts.json"), mode],
+                             check=True, capture_output=True, text=True)
+        batching.update(json.loads(res.stdout))
+    res = subprocess.run([PY, __file__, "--profile-model", str(model), str(src), "readers"],
+                         check=True, capture_output=True, text=True)
+    readers = json.loads(res.stdout)
     base_rate = runs["baseline_pandas"]["calls_per_s"]
     j2 = runs["jobs2"]
     minutes = TARGET_CALLS_PER_YEAR / j2["calls_per_s"] / 60
@@ -306,6 +336,8 @@ def national(n: int, work: Path, chunksize: int, train_n: int) -> dict:
         "accuracy_vs_synthetic_truth": round(float((out1.to_numpy() == truth.to_numpy()).mean()), 4),
         "minutes_for_5_1_million_calls_jobs2": round(minutes, 1),
         "model_profile_distinct_texts_of_first_chunk": model_profile,
+        "first_chunk_predict_cpu_seconds_by_model_batch_chars": batching,
+        "reading_cpu_seconds": readers,
         "targets": {
             "jobs2_at_least_2_5x_baseline": j2["calls_per_s"] >= 2.5 * base_rate,
             "peak_memory_under_1_5_gb": max(runs["jobs1"]["peak_pss_tree_mb"], j2["peak_pss_tree_mb"]) < 1536,
