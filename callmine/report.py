@@ -1,4 +1,4 @@
-"""The automation opportunity report: orchestration, charts and HTML.
+"""The automation opportunity report: orchestration and HTML.
 
 :func:`build_report` reads (or takes) a call log, gives every call a request
 type (with a classifier model, from an existing label column, or by
@@ -9,6 +9,9 @@ writes three files into the output folder:
 * ``summary.json``: headline figures, savings, projection and assumptions;
 * ``report.html``: one self-contained page (charts are matplotlib PNGs
   embedded as base64, sparklines inline SVG, no JavaScript, no network).
+
+The charts are drawn by :mod:`callmine.charts` and the English/Russian
+wording comes from :mod:`callmine.wording`.
 
 Only redacted text reaches the outputs: examples pass through
 :func:`callmine.pii.redact`, rare capitalised words are masked, and caller
@@ -26,12 +29,9 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 import os
-import re
 from pathlib import Path
 from typing import Callable
 
@@ -39,143 +39,17 @@ import numpy as np
 import pandas as pd
 
 from callmine.automation import MODES, AutomationConfig, AutomationResult, analyze_automation, _redact
+# Charts and wording live in sibling modules; their names stay importable from here.
+from callmine.charts import _RC, MODE_COLORS, _png, load_chart, pareto_chart, sparkline  # noqa: F401
 from callmine.errors import CallmineError, DataError
+from callmine.wording import _NOTES_RU, _REASONS_RU, _T, LANGS, _note, _reason, _short  # noqa: F401
 
-MODE_COLORS = {"proactive": "#1b9e77", "eliminate": "#7570b3", "self-service": "#d95f02",
-               "operator": "#999999"}
-LANGS = ("en", "ru")
 CSV_FIRST = ["rank", "request_type", "calls", "share", "cumulative_share", "cumulative_share_ranked",
              "automation_score", "mode",
              "mode_reason", "volume", "homogeneity", "simplicity", "repeat", "operator_signal",
              "calls_per_day", "mean_handle_s", "operator_hours_per_year", "deflection",
              "calls_freed_per_year", "operator_hours_freed_per_year", "channel_mix",
              "trend_pct_per_month", "similarity", "mean_confidence", "repeat_rate"]
-
-_T = {
-    "en": {
-        "title": "Automation opportunity report",
-        "headline": "{n} request types; the top 3 automatable types are {share} of calls and "
-                    "{hours} operator-hours a year.",
-        "top3": "Top 3: {names}; automating them frees {calls3} calls and {hours3} operator-hours a year.",
-        "savings": "Automating all {n} automatable types at the assumed deflection rates frees {calls} calls "
-                   "and {hours} operator-hours a year ({pct} of operator time).",
-        "cards": ["calls per day", "request types", "operator-hours a year", "hours freed a year",
-                  "operators in year {y} without / with automation"],
-        "pareto": "Pareto: calls by request type", "ranked": "Ranked automation candidates",
-        "load": "Load and staffing, {g} annual growth", "modes": "By mode",
-        "assumptions": "Assumptions", "method": "Method notes", "notes": "Data notes",
-        "cols": ["#", "request type", "calls", "share", "cum.", "score", "mode", "why",
-                 "hours/yr", "AHT s", "trend", "channels", "top terms / examples"],
-        "mode_names": {"self-service": "self-service", "proactive": "proactive",
-                       "eliminate": "eliminate", "operator": "operator"},
-        "mode_desc": {"self-service": "informational / how-to: portal page, chatbot or IVR",
-                      "proactive": "status and life events: notify or serve by default",
-                      "eliminate": "certificates of data the state holds: inter-agency data check",
-                      "operator": "complex, emotional or complaint calls: keep a person"},
-        "share_axis": "share of calls", "cum_axis": "cumulative share", "others": "others",
-        "year": "year", "daily_calls": "calls per day", "fte": "operators (FTE)", "peak": "agents at peak",
-        "without": "without automation", "with": "with automation",
-        "mode_table": ["mode", "types", "share of calls", "deflection", "calls freed/yr", "hours freed/yr"],
-        "assump_rows": {
-            "deflection": "Deflection rate per mode (share of a type's calls removed)",
-            "annual_growth": "Annual load growth", "years": "Years projected",
-            "daily_calls": "Calls per day (scaled to; blank = log's own rate)",
-            "aht": "Average handle time now / after automation (s)",
-            "service_level": "Service level target", "shrinkage": "Shrinkage",
-            "max_occupancy": "Maximum occupancy", "interval_s": "Staffing interval (s)",
-            "hours_per_operator_year": "Paid hours per operator a year",
-            "weights": "Score weights", "source": "Request types from"},
-        "source": {"model": "classifier model", "labels": "existing label column",
-                   "discovery": "unsupervised discovery"},
-        "calls_word": "calls", "days_word": "d", "per_month": "%/mo",
-        "out_of_scope": "out of scope", "out_of_scope_desc": "requests outside the known types (other / unassigned)",
-        "comps": "volume {v} · homogeneity {h} · simplicity {s} · repeat {r} · complaint {c}",
-        "method_text": [
-            "Each call gets a request type ({source}). Per type: calls, share, Pareto cumulative share, "
-            "calls per day, mean handle time (duration_s) and operator-hours a year, channel mix, trend "
-            "(least-squares slope of monthly, weekly or daily counts, % of the mean per month), homogeneity and repeat "
-            "contacts (same caller, same type, within {window:g} days).",
-            "Automation score = weighted mean of volume (sqrt of share relative to the largest type), "
-            "homogeneity (mean pairwise TF-IDF cosine similarity of the type's calls relative to the "
-            "most similar type, averaged with classifier confidence), simplicity (short handle time) and "
-            "repeat contacts, times (1 - complaint/emotion signal).",
-            "Mode rules, in order: config override; complaint/emotion keywords in the type's calls at or "
-            "above {thr:g} -> operator; score below {min_score:g} -> operator; otherwise the strongest "
-            "keyword evidence among eliminate, proactive and self-service (editable ru/kk/en lexicons in "
-            "callmine/data/lexicons); no evidence -> self-service.",
-            "Savings = calls and operator-hours a year times the mode's deflection rate. Load grows "
-            "{growth} a year (project_load); agents per {interval:g}-minute interval of a typical day "
-            "from Erlang C (required_agents) at {sl} of calls answered within {tt:g} s, occupancy at most "
-            "{occ}, shrinkage {shr}; FTE = scheduled agent-hours per day x {days} / {hpy:g} h.",
-            "Privacy: examples are redacted (IIN, phone, card, e-mail, IBAN, names) and rare capitalised "
-            "words masked; caller and call ids are used only for counting and never written.",
-        ],
-        "footer": "Generated by callmine {version}. Opens offline; no personal data.",
-        "examples": "examples and score components",
-    },
-    "ru": {
-        "title": "Отчёт о возможностях автоматизации",
-        "headline": "{n} типов обращений; три лучших кандидата на автоматизацию — {share} звонков и "
-                    "{hours} часов работы операторов в год.",
-        "top3": "Топ-3: {names}; их автоматизация освобождает {calls3} звонков и {hours3} часов операторов в год.",
-        "savings": "Автоматизация всех {n} подходящих типов при принятых долях отвода освобождает {calls} "
-                   "звонков и {hours} часов операторов в год ({pct} рабочего времени).",
-        "cards": ["звонков в день", "типов обращений", "часов операторов в год", "часов освобождается в год",
-                  "операторов в году {y}: без / с автоматизацией"],
-        "pareto": "Парето: звонки по типам обращений", "ranked": "Кандидаты на автоматизацию",
-        "load": "Нагрузка и штат при росте {g} в год", "modes": "По режимам",
-        "assumptions": "Допущения", "method": "Методика", "notes": "Замечания о данных",
-        "cols": ["№", "тип обращения", "звонки", "доля", "накопл.", "оценка", "режим", "почему",
-                 "часов/год", "AHT, с", "тренд", "каналы", "термины / примеры"],
-        "mode_names": {"self-service": "самообслуживание", "proactive": "проактивно",
-                       "eliminate": "исключить", "operator": "оператор"},
-        "mode_desc": {"self-service": "справочные вопросы и «как сделать»: портал, чат-бот, IVR",
-                      "proactive": "статусы и жизненные ситуации: уведомить или оказать услугу без заявления",
-                      "eliminate": "справки о данных, которые есть у государства: межведомственная проверка",
-                      "operator": "сложные, эмоциональные звонки и жалобы: нужен человек"},
-        "share_axis": "доля звонков", "cum_axis": "накопленная доля", "others": "прочие",
-        "year": "год", "daily_calls": "звонков в день", "fte": "операторов (ставки)", "peak": "операторов в пик",
-        "without": "без автоматизации", "with": "с автоматизацией",
-        "mode_table": ["режим", "типов", "доля звонков", "доля отвода", "звонков/год", "часов/год"],
-        "assump_rows": {
-            "deflection": "Доля отвода по режимам (какая часть звонков типа уходит)",
-            "annual_growth": "Годовой рост нагрузки", "years": "Лет в прогнозе",
-            "daily_calls": "Звонков в день (масштаб; пусто = по журналу)",
-            "aht": "Среднее время обработки сейчас / после автоматизации (с)",
-            "service_level": "Целевой уровень сервиса", "shrinkage": "Потери рабочего времени (shrinkage)",
-            "max_occupancy": "Максимальная загрузка", "interval_s": "Интервал расчёта штата (с)",
-            "hours_per_operator_year": "Оплачиваемых часов оператора в год",
-            "weights": "Веса оценки", "source": "Источник типов обращений"},
-        "source": {"model": "модель-классификатор", "labels": "готовая колонка меток",
-                   "discovery": "автоматическое выделение типов"},
-        "calls_word": "звонков", "days_word": "дн.", "per_month": "%/мес",
-        "out_of_scope": "вне тематики", "out_of_scope_desc": "обращения вне известных типов (other / не распределены)",
-        "comps": "объём {v} · однородность {h} · простота {s} · повторы {r} · жалобы {c}",
-        "method_text": [
-            "Каждому звонку присвоен тип ({source}). По каждому типу: звонки, доля, накопленная доля "
-            "(Парето), звонков в день, среднее время обработки (duration_s) и часы операторов в год, "
-            "каналы, тренд (наклон месячных, недельных или дневных объёмов, % от среднего в месяц), однородность и повторные "
-            "обращения (тот же абонент, тот же тип, в течение {window:g} дней).",
-            "Оценка автоматизации = взвешенное среднее объёма (корень из доли относительно крупнейшего "
-            "типа), однородности (среднее косинусное сходство TF-IDF звонков типа относительно самого "
-            "однородного типа, усреднённое с уверенностью классификатора), простоты (короткие звонки) "
-            "и повторных обращений, умноженное на (1 − доля жалоб/эмоций).",
-            "Правила выбора режима: переопределение в конфигурации; слова жалоб/эмоций на уровне не ниже "
-            "{thr:g} → оператор; оценка ниже {min_score:g} → оператор; иначе самый сильный словарный "
-            "признак среди «исключить», «проактивно», «самообслуживание» (редактируемые словари ru/kk/en "
-            "в callmine/data/lexicons); без признаков → самообслуживание.",
-            "Экономия = звонки и часы в год × доля отвода режима. Нагрузка растёт на {growth} в год "
-            "(project_load); операторы на каждый {interval:g}-минутный интервал типичного дня по Erlang C "
-            "(required_agents): {sl} звонков с ответом за {tt:g} с, загрузка не выше {occ}, потери {shr}; "
-            "ставки = часы операторов в день × {days} / {hpy:g} ч.",
-            "Конфиденциальность: примеры обезличены (ИИН, телефон, карта, e-mail, IBAN, имена), редкие "
-            "слова с заглавной буквы скрыты; идентификаторы абонентов и звонков только подсчитываются "
-            "и нигде не записываются.",
-        ],
-        "footer": "Создано callmine {version}. Открывается без интернета; персональных данных нет.",
-        "examples": "примеры и составляющие оценки",
-    },
-}
 
 
 # ---------------------------------------------------------------------------
@@ -353,92 +227,6 @@ def _atomic_text(path: Path, text: str) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Charts (matplotlib, no pyplot state; DejaVu Sans has Cyrillic and Kazakh letters)
-# ---------------------------------------------------------------------------
-
-_RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
-       "axes.spines.right": False, "svg.fonttype": "path"}
-
-
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def pareto_chart(table: pd.DataFrame, *, lang: str = "en", max_types: int = 25) -> str:
-    """Bars of each type's share (coloured by mode) and the cumulative share; a PNG data URI."""
-    import matplotlib
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-
-    t = _T[lang]
-    d = table.sort_values(["calls", "request_type"], ascending=[False, True], kind="mergesort")
-    names, shares, colors = list(d["request_type"]), list(d["share"]), [MODE_COLORS[m] for m in d["mode"]]
-    if len(d) > max_types:
-        rest = float(sum(shares[max_types - 1:]))
-        names, shares, colors = names[:max_types - 1] + [t["others"]], shares[:max_types - 1] + [rest], \
-            colors[:max_types - 1] + ["#cccccc"]
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(max(6.5, 0.38 * len(names) + 2), 4.2))
-        ax = fig.add_subplot()
-        x = np.arange(len(names))
-        ax.bar(x, np.asarray(shares) * 100, color=colors)
-        ax.set_ylabel(t["share_axis"] + ", %")
-        ax.set_xticks(x, [_short(n, 28).replace("$", r"\$") for n in names], rotation=60, ha="right")
-        ax2 = ax.twinx()
-        ax2.plot(x, np.cumsum(shares) * 100, color="#333333", marker="o", ms=3, lw=1.2)
-        ax2.axhline(80, color="#bbbbbb", lw=0.8, ls="--")
-        ax2.set_ylim(0, 102)
-        ax2.set_ylabel(t["cum_axis"] + ", %")
-        ax2.spines["right"].set_visible(True)
-        handles = [Patch(color=MODE_COLORS[m], label=t["mode_names"][m]) for m in MODES]
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
-                  frameon=False, fontsize=8)
-        return _png(fig)
-
-
-def load_chart(projection: pd.DataFrame, *, lang: str = "en") -> str:
-    """Daily calls and operators (FTE) per year with and without automation; a PNG data URI."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    t = _T[lang]
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(9, 3.4))
-        axes = fig.subplots(1, 2)
-        y = projection["year"]
-        for ax, (a, b, label) in zip(axes, [("daily_calls", "daily_calls_automated", t["daily_calls"]),
-                                             ("operators_fte", "operators_fte_automated", t["fte"])]):
-            ax.plot(y, projection[a], marker="o", color="#b2182b", label=t["without"])
-            ax.plot(y, projection[b], marker="o", color="#1b9e77", label=t["with"])
-            ax.fill_between(y, projection[b], projection[a], color="#1b9e77", alpha=0.12)
-            ax.set_xlabel(t["year"])
-            ax.set_title(label, fontsize=10)
-            ax.set_ylim(bottom=0)
-            ax.set_xticks(list(y))
-            ax.grid(axis="y", color="#eeeeee")
-        axes[0].legend(frameon=False, fontsize=8, loc="lower right")
-        fig.tight_layout()
-        return _png(fig)
-
-
-def sparkline(values, *, width: int = 110, height: int = 26) -> str:
-    """An inline SVG polyline of a series (empty string for fewer than 2 points)."""
-    v = np.asarray(list(values), dtype=float)
-    if v.size < 2 or not np.isfinite(v).all():
-        return ""
-    lo, hi = float(v.min()), float(v.max())
-    span = hi - lo or 1.0
-    xs = np.linspace(1, width - 1, v.size)
-    ys = height - 2 - (v - lo) / span * (height - 4)
-    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
-    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img"><polyline fill="none" stroke="#2166ac" '
-            f'stroke-width="1.3" points="{pts}"/></svg>')
-
-
-# ---------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------
 
@@ -464,11 +252,6 @@ def _fmt_int(x) -> str:
 
 def _pct(x, digits: int = 1) -> str:
     return f"{100 * x:.{digits}f}%" if x is not None and np.isfinite(x) else "–"
-
-
-def _short(s: str, n: int) -> str:
-    s = str(s)
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def render_html(result: AutomationResult, *, config: AutomationConfig | None = None,
@@ -582,52 +365,6 @@ def _ranked_table(result: AutomationResult, t: dict) -> str:
             "</tr>")
     rows.append("</tbody></table>")
     return "\n".join(rows)
-
-
-_REASONS_RU = [
-    (r"^out-of-scope or unassigned requests$", "вне тематики или не распределены"),
-    (r"^config override$", "задано в конфигурации"),
-    (r"^complaint/emotion evidence ", "признаки жалобы/эмоций "),
-    (r"^automation score ", "оценка автоматизации "),
-    (r"^no keyword evidence; templated enough to automate$", "ключевых слов нет; запросы достаточно шаблонны"),
-]
-
-
-_NOTES_RU = [
-    (r"^The log has ([\d,]+) calls a day; figures are scaled to ([\d,]+) calls a day \(daily_calls\)\.$",
-     r"В журнале \1 звонков в день; показатели пересчитаны на \2 звонков в день (daily_calls)."),
-    (r"^No started_at: the log is assumed to represent 14,000 calls a day \(set daily_calls to change\)\.$",
-     "Нет started_at: принято, что журнал соответствует 14 000 звонков в день (задаётся daily_calls)."),
-    (r"^No duration_s: handle time assumed (\d+) s for every type\.$",
-     r"Нет duration_s: время обработки принято \1 с для всех типов."),
-    (r"^duration_s has no usable values: handle time assumed (\d+) s\.$",
-     r"В duration_s нет пригодных значений: время обработки принято \1 с."),
-    (r"^started_at could not be read as dates: .*$",
-     "started_at не читается как даты: тренды не построены, дневная нагрузка принята."),
-    (r"^no '(.+)' column: .*$", r"Нет колонки '\1': нет сходства, терминов, примеров и словарных признаков."),
-    (r"^Forecasting/staffing functions unavailable: .*$",
-     "Функции прогноза и расчёта штата недоступны: показаны только звонки и часы."),
-]
-
-
-def _note(note: str, lang: str) -> str:
-    """A data note in the report's language."""
-    if lang == "ru":
-        for pattern, ru in _NOTES_RU:
-            if re.match(pattern, note):
-                return re.sub(pattern, ru, note)
-    return note
-
-
-def _reason(reason: str, t: dict) -> str:
-    """``mode_reason`` in the report's language (the CSV keeps the English text)."""
-    if t is not _T["ru"]:
-        return reason
-    for pattern, ru in _REASONS_RU:
-        if re.search(pattern, reason):
-            return re.sub(pattern, ru, reason)
-    m = re.match(r"^(self-service|proactive|eliminate) evidence (.*)$", reason)
-    return f"признаки режима «{t['mode_names'][m.group(1)]}» {m.group(2)}" if m else reason
 
 
 def _num(x) -> str:
