@@ -15,6 +15,10 @@ Helpers spread a daily forecast over the day (:func:`intraday_profile`,
 :func:`spread_intraday`) and split it by request type so that the types add
 up to the total (:func:`forecast_by_type`).
 
+This module holds :class:`LoadForecaster` and :func:`holiday_dates`; the
+projections live in :mod:`callmine.growth` and the call-log helpers in
+:mod:`callmine.intraday`, and every name is importable from here.
+
 Examples
 --------
 >>> from callmine.forecast import project_load
@@ -24,15 +28,20 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
-from callmine.errors import CallmineError, DataError
+from callmine.errors import CallmineError
+# Projections and call-log helpers live in sibling modules; their names stay importable from here.
+from callmine.growth import (  # noqa: F401
+    _DAYS_PER_YEAR, _check_growth_args, _normalise_profile, _start_date, _validate_series, project_load,
+    project_periods, seasonal_profile)
+from callmine.intraday import (  # noqa: F401
+    _check_freq, _timestamps, daily_counts, forecast_by_type, intraday_profile, spread_intraday)
 
 __all__ = [
     "project_load",
@@ -45,161 +54,6 @@ __all__ = [
     "forecast_by_type",
     "holiday_dates",
 ]
-
-_DAYS_PER_YEAR = 365.25
-
-
-# ---------------------------------------------------------------------------
-# Compound-growth projections
-# ---------------------------------------------------------------------------
-
-def _check_growth_args(base_daily_calls, annual_growth, years):
-    if not isinstance(base_daily_calls, (int, float, np.integer, np.floating)) or not (
-            np.isfinite(base_daily_calls) and base_daily_calls >= 0):
-        raise CallmineError(f"base_daily_calls must be a number >= 0 (calls per day); got {base_daily_calls!r}")
-    if not isinstance(annual_growth, (int, float, np.integer, np.floating)) or not (
-            np.isfinite(annual_growth) and annual_growth > -1):
-        raise CallmineError(f"annual_growth must be a number > -1 (0.15 means +15% a year); got {annual_growth!r}")
-    if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 0:
-        raise CallmineError(f"years must be a whole number >= 0; got {years!r}")
-
-
-def project_load(base_daily_calls=14000, annual_growth=0.15, years=5, start=None, *, days_per_year=365):
-    """Calls per day and per year under compound growth.
-
-    Parameters
-    ----------
-    base_daily_calls : float, default 14000
-        Calls per day in year 0 (today).
-    annual_growth : float, default 0.15
-        Growth per year as a share (0.15 = +15% a year).
-    years : int, default 5
-        Years to project after year 0.
-    start : date-like, int or None
-        First day of year 0 (or a calendar year such as 2026); when given, a
-        ``start`` column holds the first day of each projected year.
-    days_per_year : int, default 365
-        Open days per year, for ``annual_calls``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per year: ``year`` (0 = base), ``daily_calls``
-        (``base x (1 + growth)^year``), ``annual_calls`` (``daily_calls x
-        days_per_year``), and ``start`` when ``start`` is given.
-
-    Examples
-    --------
-    >>> project_load(14000, 0.15, 2)["daily_calls"].round(1).tolist()
-    [14000.0, 16100.0, 18515.0]
-    """
-    _check_growth_args(base_daily_calls, annual_growth, years)
-    if not isinstance(days_per_year, (int, float)) or not 0 < days_per_year <= 366:
-        raise CallmineError(f"days_per_year must be in (0, 366]; got {days_per_year!r}")
-    year = np.arange(years + 1)
-    daily = float(base_daily_calls) * (1.0 + float(annual_growth)) ** year
-    out = pd.DataFrame({"year": year, "daily_calls": daily, "annual_calls": daily * days_per_year})
-    if start is not None:
-        first = _start_date(start)
-        out["start"] = [first + pd.DateOffset(years=int(k)) for k in year]
-    return out
-
-
-def _start_date(start) -> pd.Timestamp:
-    if isinstance(start, (int, np.integer)) and not isinstance(start, bool):
-        return pd.Timestamp(year=int(start), month=1, day=1)
-    try:
-        return pd.Timestamp(start).normalize()
-    except (TypeError, ValueError):
-        raise CallmineError(f"start must be a date (e.g. '2026-01-01') or a year; got {start!r}") from None
-
-
-def _normalise_profile(profile, keys: Iterable[int], name: str) -> dict[int, float]:
-    keys = list(keys)
-    if profile is None:
-        return {k: 1.0 for k in keys}
-    prof = pd.Series(profile, dtype=float)
-    missing = [k for k in keys if k not in prof.index]
-    if missing or (prof.reindex(keys) < 0).any() or not np.isfinite(prof.reindex(keys)).all():
-        raise CallmineError(f"{name} needs a factor >= 0 for each of {keys}; got {dict(prof)!r}")
-    prof = prof.reindex(keys)
-    if prof.sum() <= 0:
-        raise CallmineError(f"{name} factors are all zero")
-    return {int(k): float(v) for k, v in (prof / prof.mean()).items()}
-
-
-def seasonal_profile(y: pd.Series) -> dict[str, dict[int, float]]:
-    """Monthly and weekday factors (mean 1) from a daily call series.
-
-    Returns ``{"monthly": {1..12: factor}, "weekday": {0..6: factor}}`` for
-    :func:`project_periods`; months or weekdays absent from ``y`` get factor 0
-    for weekdays (closed) and 1 for months (unknown). Monthly factors are
-    computed from weekday-adjusted values, so a month with more Mondays does
-    not look busier.
-    """
-    s = _validate_series(y, "y")
-    dow = s.groupby(s.index.day_of_week).mean()
-    weekday = {d: float(dow.get(d, 0.0) / dow.mean()) for d in range(7)}
-    adj = s / s.index.day_of_week.map(lambda d: weekday[d] or 1.0).to_numpy()
-    mon = adj.groupby(adj.index.month).mean()
-    monthly = {m: float(mon.get(m, np.nan) / mon.mean()) for m in range(1, 13)}
-    monthly = {m: (v if np.isfinite(v) else 1.0) for m, v in monthly.items()}
-    return {"monthly": monthly, "weekday": weekday}
-
-
-def project_periods(base_daily_calls=14000, annual_growth=0.15, years=5, start=None, *,
-                    freq="month", monthly_profile=None, weekday_profile=None):
-    """Break a compound-growth projection down by month or by day.
-
-    Calls grow smoothly (``base x (1 + growth)^(t / 365.25 days)``) and are
-    shaped by seasonal factors whose mean is 1, so a year's total matches the
-    smooth growth curve.
-
-    Parameters
-    ----------
-    base_daily_calls, annual_growth, years
-        As in :func:`project_load`.
-    start : date-like or int, optional
-        First day of year 0 (default: 1 January of the current year).
-    freq : {"month", "day"}
-        One row per month or per day.
-    monthly_profile : dict or Series, optional
-        Factor per month 1..12 (normalised to mean 1), e.g. from :func:`seasonal_profile`.
-    weekday_profile : dict or Series, optional
-        Factor per weekday 0 (Monday)..6, normalised to mean 1; used when ``freq="day"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``period`` (first day), ``days``, ``daily_calls`` (mean per day in the
-        period) and ``calls`` (period total).
-
-    Examples
-    --------
-    >>> m = project_periods(14000, 0.15, 1, start="2026-01-01")
-    >>> len(m), int(m["calls"].iloc[:12].sum() / 365)
-    (24, 15021)
-    """
-    _check_growth_args(base_daily_calls, annual_growth, years)
-    if freq not in ("month", "day"):
-        raise CallmineError(f"freq must be 'month' or 'day'; got {freq!r}")
-    first = _start_date(start if start is not None else _dt.date.today().replace(month=1, day=1))
-    end = first + pd.DateOffset(years=years + 1)
-    days = pd.date_range(first, end - pd.Timedelta(days=1), freq="D")
-    t = (days - first).days.to_numpy() / _DAYS_PER_YEAR
-    daily = float(base_daily_calls) * (1.0 + float(annual_growth)) ** t
-    monthly = _normalise_profile(monthly_profile, range(1, 13), "monthly_profile")
-    weekday = _normalise_profile(weekday_profile, range(7), "weekday_profile")
-    daily = daily * np.array([monthly[m] for m in days.month])
-    if freq == "day":
-        daily = daily * np.array([weekday[d] for d in days.day_of_week])
-        return pd.DataFrame({"period": days, "days": 1, "daily_calls": daily, "calls": daily})
-    frame = pd.DataFrame({"calls": daily}, index=days)
-    grouped = frame.groupby(days.to_period("M"))["calls"]
-    out = pd.DataFrame({"period": grouped.sum().index.to_timestamp(), "days": grouped.size().to_numpy(),
-                        "calls": grouped.sum().to_numpy()})
-    out["daily_calls"] = out["calls"] / out["days"]
-    return out[["period", "days", "daily_calls", "calls"]]
 
 
 # ---------------------------------------------------------------------------
@@ -229,24 +83,6 @@ def holiday_dates(holidays="KZ", years: Iterable[int] = ()) -> set[pd.Timestamp]
     except (TypeError, ValueError):
         raise CallmineError(
             f"holidays must be a country code, a list of dates or None; got {holidays!r}") from None
-
-
-def _validate_series(y, name: str = "y") -> pd.Series:
-    if not isinstance(y, pd.Series):
-        raise CallmineError(f"{name} must be a pandas Series of calls per day; got {type(y).__name__}")
-    if not isinstance(y.index, pd.DatetimeIndex):
-        raise CallmineError(f"{name} must have a DatetimeIndex (one date per day); got {type(y.index).__name__}")
-    s = pd.to_numeric(y, errors="coerce").astype(float)
-    s.index = pd.DatetimeIndex(y.index).tz_localize(None) if y.index.tz is not None else pd.DatetimeIndex(y.index)
-    s.index = s.index.normalize()
-    if s.index.has_duplicates:
-        dup = s.index[s.index.duplicated()][0]
-        raise CallmineError(f"{name} has more than one value for {dup.date()}; aggregate to one value per day")
-    s = s.sort_index()
-    if (s < 0).any():
-        bad = s[s < 0].index[0]
-        raise CallmineError(f"{name} has a negative value on {bad.date()} ({s[bad]}); calls must be >= 0")
-    return s
 
 
 # ---------------------------------------------------------------------------
@@ -653,213 +489,3 @@ class LoadForecaster(BaseEstimator):
         out = pd.DataFrame({"mean": np.exp(m), "lower": np.exp(lo), "upper": np.exp(hi)},
                            index=pd.DatetimeIndex(dates, name="date"))
         return out
-
-
-# ---------------------------------------------------------------------------
-# From call logs: daily counts, intraday profile, per-type split
-# ---------------------------------------------------------------------------
-
-def _timestamps(started_at, name="started_at") -> pd.Series:
-    s = pd.Series(started_at) if not isinstance(started_at, pd.Series) else started_at
-    if not pd.api.types.is_datetime64_any_dtype(s):
-        parsed = pd.to_datetime(s, errors="coerce", format="mixed")
-    else:
-        parsed = s
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    if parsed.notna().sum() == 0:
-        raise DataError(f"{name} has no readable date-times (e.g. 2026-01-15T09:30:00); "
-                        f"first values: {list(s.head(3))}")
-    return parsed
-
-
-def daily_counts(started_at, *, weights=None, fill: bool = True) -> pd.Series:
-    """Calls per day from ``started_at`` timestamps (or weighted counts).
-
-    Parameters
-    ----------
-    started_at : array-like of date-times
-        One per call (unparseable values are ignored).
-    weights : array-like, optional
-        Calls per timestamp (e.g. interval counts); default 1 each.
-    fill : bool, default True
-        Include days without calls between the first and last day as 0.
-
-    Returns
-    -------
-    pandas.Series
-        Calls per day (``calls``), DatetimeIndex named ``date``.
-    """
-    ts = _timestamps(started_at)
-    w = np.ones(len(ts)) if weights is None else pd.to_numeric(pd.Series(weights), errors="coerce").to_numpy()
-    frame = pd.DataFrame({"day": ts.dt.normalize().to_numpy(), "w": w}).dropna()
-    out = frame.groupby("day")["w"].sum()
-    if fill and len(out):
-        out = out.reindex(pd.date_range(out.index.min(), out.index.max(), freq="D"), fill_value=0.0)
-    out.index = pd.DatetimeIndex(out.index, name="date")
-    return out.rename("calls").astype(float)
-
-
-def _check_freq(freq) -> pd.Timedelta:
-    try:
-        step = pd.Timedelta(freq)
-    except (TypeError, ValueError):
-        raise CallmineError(f"freq must be an interval such as '15min', '30min' or '60min'; got {freq!r}") from None
-    day = pd.Timedelta(days=1)
-    if step <= pd.Timedelta(0) or step > day or day % step != pd.Timedelta(0):
-        raise CallmineError(f"freq must divide a day evenly (e.g. '15min', '30min', '60min'); got {freq!r}")
-    return step
-
-
-def intraday_profile(started_at, *, freq="30min", weights=None, by_weekday=True) -> pd.DataFrame:
-    """Share of a day's calls in each interval of the day.
-
-    Parameters
-    ----------
-    started_at : array-like of date-times
-        Call start times (local time), or interval start times with ``weights``.
-    freq : str, default "30min"
-        Interval length: "15min", "30min", "60min", ...
-    weights : array-like, optional
-        Calls per timestamp (default 1).
-    by_weekday : bool, default True
-        One profile per weekday (columns 0 = Monday .. 6) or one for all days (column ``all``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``slot`` (time of day the interval starts, ``datetime.time``),
-        one column per weekday with calls, each summing to 1.
-
-    Examples
-    --------
-    >>> p = intraday_profile(["2026-01-05 09:10", "2026-01-05 09:40", "2026-01-05 10:05"], freq="60min")
-    >>> float(p.loc[:, 0].max())
-    0.6666666666666666
-    """
-    step = _check_freq(freq)
-    ts = _timestamps(started_at)
-    w = np.ones(len(ts)) if weights is None else pd.to_numeric(pd.Series(weights), errors="coerce").to_numpy()
-    ok = ts.notna().to_numpy() & np.isfinite(w)
-    ts, w = ts[ok], w[ok]
-    sec = (ts - ts.dt.normalize()).dt.total_seconds().to_numpy()
-    slot = (sec // step.total_seconds()).astype(int)
-    n_slots = int(pd.Timedelta(days=1) / step)
-    slots = [(pd.Timestamp(0) + k * step).time() for k in range(n_slots)]
-    key = ts.dt.day_of_week.to_numpy() if by_weekday else np.zeros(len(ts), dtype=int)
-    cols = sorted(set(key.tolist()))
-    table = np.zeros((n_slots, len(cols)))
-    for j, c in enumerate(cols):
-        m = key == c
-        table[:, j] = np.bincount(slot[m], weights=w[m], minlength=n_slots)
-    sums = table.sum(axis=0)
-    table = table / np.where(sums > 0, sums, 1.0)
-    out = pd.DataFrame(table, index=pd.Index(slots, name="slot"),
-                       columns=cols if by_weekday else ["all"])
-    return out
-
-
-def spread_intraday(daily, profile: pd.DataFrame) -> pd.DataFrame:
-    """Spread daily calls over the intervals of each day.
-
-    Parameters
-    ----------
-    daily : pandas.Series or pandas.DataFrame
-        Calls per day (DatetimeIndex); a DataFrame from
-        :meth:`LoadForecaster.predict` spreads ``mean``, ``lower`` and ``upper``.
-    profile : pandas.DataFrame
-        From :func:`intraday_profile`; weekdays missing from it use the mean profile.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per interval: ``interval_start`` (Timestamp), ``date``,
-        ``calls`` (and ``lower``/``upper`` when given). Each day's intervals add
-        up to that day's value.
-    """
-    if isinstance(daily, pd.Series):
-        frame = daily.rename("calls").to_frame()
-    elif isinstance(daily, pd.DataFrame):
-        if "mean" in daily.columns:
-            frame = daily.rename(columns={"mean": "calls"})
-        elif "calls" in daily.columns:
-            frame = daily
-        else:
-            raise CallmineError(f"daily needs a 'mean' or 'calls' column; got {list(daily.columns)}")
-    else:
-        raise CallmineError(f"daily must be a Series or DataFrame of calls per day; got {type(daily).__name__}")
-    if not isinstance(frame.index, pd.DatetimeIndex):
-        raise CallmineError("daily must have a DatetimeIndex (one date per row)")
-    if not isinstance(profile, pd.DataFrame) or profile.empty:
-        raise CallmineError("profile must be a non-empty DataFrame from intraday_profile()")
-    value_cols = [c for c in ("calls", "lower", "upper") if c in frame.columns]
-    mean_prof = profile.mean(axis=1)
-    mean_prof = mean_prof / mean_prof.sum()
-    slots = list(profile.index)
-    offsets = pd.to_timedelta([pd.Timedelta(hours=s.hour, minutes=s.minute, seconds=s.second) for s in slots])
-    parts = []
-    for day, row in frame.iterrows():
-        wd = day.day_of_week
-        shares = profile[wd] if wd in profile.columns else (profile["all"] if "all" in profile.columns else mean_prof)
-        if shares.sum() <= 0:
-            shares = mean_prof
-        shares = shares.to_numpy()
-        part = {"interval_start": day.normalize() + offsets, "date": day.normalize()}
-        for c in value_cols:
-            part[c] = float(row[c]) * shares
-        parts.append(pd.DataFrame(part))
-    if not parts:
-        return pd.DataFrame(columns=["interval_start", "date"] + value_cols)
-    return pd.concat(parts, ignore_index=True)
-
-
-def forecast_by_type(started_at, request_type, *, steps: int, forecaster: LoadForecaster | None = None,
-                     share_days: int = 28, total: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Forecast calls per request type that add up to the total forecast.
-
-    The total is forecast by ``forecaster`` (a :class:`LoadForecaster`) from
-    the daily counts; each type gets its share of the calls in the last
-    ``share_days`` days (top-down), so the types always sum to the total.
-
-    Parameters
-    ----------
-    started_at : array-like of date-times
-        Start time of each call.
-    request_type : array-like
-        Request type of each call (same length).
-    steps : int
-        Days to forecast.
-    forecaster : LoadForecaster, optional
-        Unfitted forecaster to use (default ``LoadForecaster()``).
-    share_days : int, default 28
-        Recent days used for the type shares.
-    total : pandas.DataFrame, optional
-        An existing total forecast (``mean``/``lower``/``upper``) to split instead.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Long format: ``date``, ``request_type``, ``share``, ``mean``, ``lower``,
-        ``upper``; for each date ``mean`` sums to the total forecast. The
-        total's interval is scaled by the share (a simple but conservative
-        per-type interval).
-    """
-    ts = _timestamps(started_at)
-    types = pd.Series(request_type).astype("string").fillna("unknown").to_numpy()
-    if len(types) != len(ts):
-        raise CallmineError(f"request_type has {len(types)} values but started_at has {len(ts)}")
-    if not isinstance(share_days, (int, np.integer)) or share_days < 1:
-        raise CallmineError(f"share_days must be a whole number >= 1; got {share_days!r}")
-    ok = ts.notna().to_numpy()
-    day = ts[ok].dt.normalize()
-    if total is None:
-        model = forecaster if forecaster is not None else LoadForecaster()
-        total = model.fit(daily_counts(ts[ok])).predict(steps)
-    recent = day >= day.max() - pd.Timedelta(days=share_days - 1)
-    counts = pd.Series(types[ok][recent.to_numpy()]).value_counts()
-    shares = (counts / counts.sum()).sort_index()
-    rows = []
-    for date, r in total.iterrows():
-        for typ, sh in shares.items():
-            rows.append((date, typ, float(sh), r["mean"] * sh, r["lower"] * sh, r["upper"] * sh))
-    return pd.DataFrame(rows, columns=["date", "request_type", "share", "mean", "lower", "upper"])
