@@ -18,8 +18,6 @@ import pandas as pd
 
 from callmine.errors import CallmineError
 
-
-
 MODES = ("self-service", "proactive", "eliminate", "operator")
 #: Share of a type's calls assumed to disappear once it is automated in that mode.
 DEFAULT_DEFLECTION = {"self-service": 0.3, "proactive": 0.5, "eliminate": 0.7, "operator": 0.0}

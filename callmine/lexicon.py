@@ -19,8 +19,6 @@ import pandas as pd
 from callmine.automation_config import MODES, AutomationConfig
 from callmine.errors import CallmineError
 
-
-
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicons"
 _TIE_ORDER = ("eliminate", "proactive", "self-service")
 

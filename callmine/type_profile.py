@@ -16,8 +16,6 @@ import numpy as np
 from callmine.automation_config import MODES
 from callmine.lexicon import _fold, _Matcher, mode_evidence
 
-
-
 _OPERATOR_SPEAKERS = re.compile(
     r"^\s*(оператор|operator|agent|агент|маман|специалист|консультант|бот|bot|ivr)\s*[:\-]",
     re.IGNORECASE)
