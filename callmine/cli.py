@@ -438,17 +438,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     # classify
     p = add("classify", _cmd_classify, "Batch-classify a call log (streaming, parallel, resumable).",
-            "callmine classify models/default.joblib calls.csv -o classified.csv --jobs 2")
-    p.add_argument("model_file", metavar="MODEL_FILE")
+            "callmine classify models/default.joblib calls.csv -o classified.csv --jobs 2\n"
+            "  callmine classify models/default.joblib calls.csv -o classified.csv --jobs 2 --resume\n"
+            "  callmine classify models/default.joblib calls.csv -o out.parquet "
+            "--scheduler tcp://10.0.0.5:8786\n\n"
+            "Writes every readable row with text, in input order, with request_type and\n"
+            "confidence; unreadable or empty rows go to OUTPUT_FILE.rejects.csv. Finished\n"
+            "chunks are kept in OUTPUT_FILE.partial/ until the end, so --resume continues\n"
+            "after a crash with the same result as an uninterrupted run.")
+
+    def positive_int(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}")
+        return value
+
+    p.add_argument("model_file", metavar="MODEL_FILE", help="model written by 'callmine train'")
     _add_input(p)
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT_FILE",
-                   help="output file: .csv, .tsv, .jsonl or .parquet")
+                   help="output file: .csv, .csv.gz, .tsv, .jsonl or .parquet")
     _add_text_col(p)
     _add_encoding(p)
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
-    p.add_argument("--chunk-size", type=int, default=50_000, metavar="ROWS",
-                   help="rows per chunk (default: 50000)")
-    p.add_argument("--resume", action="store_true", help="continue an interrupted run")
+    p.add_argument("--jobs", type=positive_int, default=1, metavar="N",
+                   help="worker processes, each with the model loaded once (default: 1)")
+    p.add_argument("--chunk-size", type=positive_int, default=50_000, metavar="ROWS",
+                   help="rows per chunk (default: 50000); memory grows with it")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run from its last finished chunk")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (needs callmine[dask]); "
                         "input and output stay on this machine")

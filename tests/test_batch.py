@@ -567,6 +567,14 @@ def test_cli_classify_reports_bad_data_as_one_error_line(tmp_path, model_file, c
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize("option, value", [("--jobs", "0"), ("--chunk-size", "-3"), ("--jobs", "two")])
+def test_cli_classify_bad_numbers_are_usage_errors(tmp_path, model_file, capsys, option, value):
+    src = write_calls(tmp_path / "calls.csv", 5)
+    code = main(["classify", str(model_file), str(src), "-o", str(tmp_path / "o.csv"), option, value])
+    assert code == 2
+    assert f"argument {option}: must be a positive integer; got '{value}'" in capsys.readouterr().err
+
+
 def test_cli_classify_with_a_missing_model_file_exits_1(tmp_path, capsys):
     src = write_calls(tmp_path / "calls.csv", 5)
     code = main(["classify", str(tmp_path / "nope.joblib"), str(src), "-o", str(tmp_path / "o.csv")])
