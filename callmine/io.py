@@ -37,6 +37,7 @@ import os
 import re
 import sys
 import tempfile
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
@@ -51,6 +52,18 @@ DEFAULT_CHUNKSIZE = 50_000
 _SAMPLE_BYTES = 1 << 21  # 2 MiB read to detect the encoding
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+_SURROGATEESCAPE = codecs.lookup_error("surrogateescape")
+_DECODE_ERRORS = [0]  # bytes replaced so far by the handler below, in this process
+
+
+def _count_and_escape(exc: UnicodeDecodeError):
+    """``surrogateescape`` that also counts, so clean chunks can skip the byte check."""
+    _DECODE_ERRORS[0] += exc.end - exc.start
+    return _SURROGATEESCAPE(exc)
+
+
+codecs.register_error("callmine-escape", _count_and_escape)
 
 # Undecodable bytes show up as lone surrogates under errors="surrogateescape".
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
@@ -165,12 +178,13 @@ def _resolve_encoding(path: Path, encoding: str | None) -> str:
 # Readers: each yields (position, record dict or None, reason or None)
 # ---------------------------------------------------------------------------
 
-def _csv_records(path: Path, delimiter: str, encoding: str
-                 ) -> tuple[list[str], Iterator[tuple[int, list[str] | None, str | None]]]:
+def _open_csv(path: Path, delimiter: str, encoding: str):
+    """Open a CSV/TSV file; return (header, csv reader, raw file) after checking the header."""
+    errors_at_open = _DECODE_ERRORS[0]
     raw = _open_binary(path)
-    # surrogateescape keeps undecodable bytes visible so that only their row is rejected.
+    # Undecodable bytes are escaped (and counted) so that only their row is rejected.
     try:
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="callmine-escape", newline="")
         reader = csv.reader(text, delimiter=delimiter)
         header = next(reader)
     except StopIteration:
@@ -190,48 +204,67 @@ def _csv_records(path: Path, delimiter: str, encoding: str
         raw.close()
         raise DataError(f"{path}: the header row cannot be decoded as {encoding}; "
                         "pass --encoding to choose another")
-    n = len(header)
+    return header, reader, raw, errors_at_open
 
-    def gen():
-        pos = 0
+
+class _Malformed(list):
+    """Stands in a chunk for a record the csv module could not parse."""
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.reason = reason
+
+
+def _safe_records(reader) -> Iterator[list[str]]:
+    """The reader's records, with a :class:`_Malformed` in place of each parse error."""
+    while True:
         try:
-            while True:
-                try:
-                    rec = next(reader)
-                except StopIteration:
-                    return
-                except UnicodeDecodeError as exc:
-                    yield pos, None, f"undecodable bytes ({encoding}: {exc.reason}); rest of file unreadable"
-                    return
-                except csv.Error as exc:
-                    yield pos, None, f"malformed record: {exc}"
-                    pos += 1
-                    continue
-                if not rec:  # a blank line is not a record
-                    continue
-                if len(rec) != n:
-                    if len(rec) > n and all(not f for f in rec[n:]):
-                        rec = rec[:n]  # trailing empty fields (a trailing delimiter)
-                    else:
-                        what = "too many" if len(rec) > n else "too few"
-                        yield pos, None, f"{what} fields: expected {n}, got {len(rec)}"
-                        pos += 1
-                        continue
-                if _SURROGATE.search("\x1f".join(rec)):
-                    yield pos, None, "undecodable bytes"
-                    pos += 1
-                    continue
-                yield pos, rec, None
-                pos += 1
-        finally:
-            raw.close()
+            for rec in reader:
+                yield rec
+            return
+        except csv.Error as exc:
+            yield _Malformed(f"malformed record: {exc}")
 
-    return header, gen()
+
+def _csv_chunks(reader, raw, columns: list[str], text_col: str, chunksize: int,
+                errors_at_open: int) -> Iterator[Chunk]:
+    """Cut a csv reader into chunks of ``chunksize`` records.
+
+    The records of a chunk are taken with ``islice``; a chunk is checked
+    record by record only when its field counts differ from the header's or
+    when the file has had undecodable bytes.
+    """
+    n = len(columns)
+    records = _safe_records(reader)
+    start = 0
+    try:
+        while True:
+            buf: list[list[str]] = []
+            while len(buf) < chunksize:
+                got = list(islice(records, chunksize - len(buf)))
+                if not got:
+                    break
+                if [] in got:  # blank lines are not records (a _Malformed is kept)
+                    got = [rec for rec in got if rec or isinstance(rec, _Malformed)]
+                buf.extend(got)
+            count = len(buf)
+            if count == 0 and start > 0:
+                return
+            rejects: list[tuple[int, str]] = []
+            positions = list(range(start, start + count))
+            check_bytes = _DECODE_ERRORS[0] != errors_at_open
+            buf, positions = _check_csv_records(buf, positions, rejects, n, check_bytes)
+            yield _finish_chunk(_frame(buf, columns, False), positions, rejects, text_col, start, count)
+            start += count
+            if count < chunksize:
+                return
+    finally:
+        raw.close()
 
 
 def _jsonl_records(path: Path, encoding: str):
     raw = _open_binary(path)
-    text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape")
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="callmine-escape")
 
     def gen():
         pos = 0
@@ -313,13 +346,43 @@ def _iter_records_chunks(records, columns: list[str], text_col: str, chunksize: 
         yield _finish_chunk(_frame(buf, columns, as_dicts), positions, rejects, text_col, start, count)
 
 
+def _check_csv_records(buf: list[list[str]], positions: list[int], rejects: list[tuple[int, str]],
+                       n: int, check_bytes: bool = True) -> tuple[list[list[str]], list[int]]:
+    """Reject records with the wrong number of fields or undecodable bytes.
+
+    Checked once per chunk (field counts as a set, bytes in one search over the
+    joined chunk); only a chunk with a problem is checked record by record.
+    """
+    lengths = set(map(len, buf))
+    if lengths <= {n} and not (check_bytes and _SURROGATE.search("\x1e".join(map("\x1f".join, buf)))):
+        return buf, positions
+    good, good_pos = [], []
+    for pos, rec in zip(positions, buf):
+        if isinstance(rec, _Malformed):
+            rejects.append((pos, rec.reason))
+            continue
+        if len(rec) != n:
+            if len(rec) > n and not any(rec[n:]):
+                rec = rec[:n]  # trailing empty fields (a trailing delimiter)
+            else:
+                what = "too many" if len(rec) > n else "too few"
+                rejects.append((pos, f"{what} fields: expected {n}, got {len(rec)}"))
+                continue
+        if _SURROGATE.search("\x1f".join(rec)):
+            rejects.append((pos, "undecodable bytes"))
+            continue
+        good.append(rec)
+        good_pos.append(pos)
+    return good, good_pos
+
+
 def _frame(buf: list, columns: list[str], as_dicts: bool) -> pd.DataFrame:
     if as_dicts:
         frame = pd.DataFrame.from_records(buf, columns=columns) if buf else pd.DataFrame(columns=columns)
         return frame
-    frame = pd.DataFrame(buf, columns=columns, dtype=object) if buf else pd.DataFrame(
-        {c: pd.Series(dtype=object) for c in columns})
-    return frame
+    if not buf:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame(buf, columns=columns, dtype=object)
 
 
 def _jsonl_columns(path: Path, encoding: str, text_col: str, required: Iterable[str]) -> list[str]:
@@ -370,14 +433,13 @@ def iter_calls(path: str | os.PathLike, *, text_col: str = "text", required: Ite
     required = list(required)
     if fmt in ("csv", "tsv"):
         enc = _resolve_encoding(path, encoding)
-        header, records = _csv_records(path, "," if fmt == "csv" else "\t", enc)
+        header, reader, raw, errors_at_open = _open_csv(path, "," if fmt == "csv" else "\t", enc)
         try:
             _check_columns(path, header, text_col, required)
         except DataError:
-            records.close()
+            raw.close()
             raise
-        yield from _guard_encoding(
-            _iter_records_chunks(records, header, text_col, chunksize, as_dicts=False), path, enc)
+        yield from _guard_encoding(_csv_chunks(reader, raw, header, text_col, chunksize, errors_at_open), path, enc)
     elif fmt == "jsonl":
         enc = _resolve_encoding(path, encoding)
         columns = _jsonl_columns(path, enc, text_col, required)

@@ -161,3 +161,38 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_record_the_csv_module_rejects_is_reported_and_reading_goes_on():
+    import csv
+
+    from callmine.io import _Malformed, _safe_records
+
+    class FlakyReader:
+        def __init__(self):
+            self.items = iter([["1", "a"], csv.Error("bad quoting"), ["3", "c"]])
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            item = next(self.items)
+            if isinstance(item, Exception):
+                raise item
+            return item
+
+    out = list(_safe_records(FlakyReader()))
+    assert out[0] == ["1", "a"] and out[2] == ["3", "c"]
+    assert isinstance(out[1], _Malformed) and out[1].reason == "malformed record: bad quoting"
+
+
+@pytest.mark.parametrize("chunksize", [1, 3, 7, 1000])
+def test_blank_lines_take_no_position_at_any_chunk_size(tmp_path, chunksize):
+    path = tmp_path / "blank.csv"
+    body = "".join(f"{i},текст {i}\n" + ("\n" if i % 4 == 0 else "") for i in range(20))
+    path.write_text("call_id,text\n" + body, encoding="utf-8")
+    chunks = list(iter_calls(path, chunksize=chunksize))
+    rows = pd.concat([c.rows for c in chunks])
+    assert rows["call_id"].tolist() == [str(i) for i in range(20)]
+    assert list(rows.index) == list(range(20))
+    assert sum(c.n_input for c in chunks) == 20
