@@ -96,6 +96,9 @@ def _as_docs(X) -> list[str]:
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear: bool, dtype) -> sp.csr_matrix:
     """Sublinear tf x idf, rows L2-normalised (in place on a fresh matrix)."""
     X = counts.astype(dtype, copy=True)
+    # Canonical column order in each row: float sums below (and the model's dot
+    # products) then do not depend on which other documents share the batch.
+    X.sort_indices()
     if sublinear:
         np.log(X.data, out=X.data)
         X.data += 1

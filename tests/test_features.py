@@ -139,3 +139,14 @@ def test_bad_input_is_rejected():
         NgramFeaturizer(min_df=1).fit(["a b", 3])
     with pytest.raises(ValueError, match="no tokens"):
         NgramFeaturizer().fit(["", " "])
+
+
+def test_a_document_gets_bit_identical_features_whatever_shares_its_batch():
+    feat = NgramFeaturizer().fit(TRAIN)
+    docs = TEST + TRAIN[::-1]
+    batch = feat.transform(docs)
+    for i, doc in enumerate(docs):
+        alone = feat.transform([doc])
+        row = batch[i]
+        assert (alone.indices == row.indices).all()
+        assert (alone.data == row.data).all()  # exact, not approximately equal
