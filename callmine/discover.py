@@ -695,6 +695,8 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
     write_table(types, out / "types.csv")
     if disc.k_selection_ is not None:
         write_table(disc.k_selection_, out / "k_selection.csv")
+    elif (out / "k_selection.csv").exists():
+        (out / "k_selection.csv").unlink()  # from an earlier run with k=auto: no longer true
     summary = {
         "input": str(path),
         "rows": int(n_input),

@@ -259,6 +259,14 @@ def test_cli_large_input_path_with_small_fit_sample_and_chunks(tmp_path, capsys)
     assert cluster_accuracy(TRUTH, a["cluster"]) >= 0.8 or s["k"] != 4
 
 
+def test_rerun_with_given_k_removes_a_stale_k_selection(tmp_path):
+    src = _write_calls(tmp_path / "calls.csv", TEXTS)
+    discover_file(src, tmp_path / "o", k="auto", k_range=(2, 6), n_stability_runs=0)
+    assert (tmp_path / "o" / "k_selection.csv").is_file()
+    discover_file(src, tmp_path / "o", k=4, n_stability_runs=0)
+    assert not (tmp_path / "o" / "k_selection.csv").exists()
+
+
 def test_discover_file_is_deterministic(tmp_path):
     src = _write_calls(tmp_path / "calls.csv", TEXTS)
     discover_file(src, tmp_path / "a", k=4, max_fit_samples=80, chunksize=30, n_stability_runs=1)
