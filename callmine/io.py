@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -548,6 +549,22 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fals
     return path
 
 
+@contextlib.contextmanager
+def open_text_out(path: str | os.PathLike, *, gz: bool = False) -> Iterator[IO[str]]:
+    """Open a UTF-8 text file for writing, gzip-compressed when ``gz``.
+
+    The gzip header carries no file name and time 0, so the same content
+    always gives the same bytes.
+    """
+    if not gz:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        return
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gzf, \
+            io.TextIOWrapper(gzf, encoding="utf-8", newline="") as fh:
+        yield fh
+
+
 def _chmod_like_new_file(path: str | os.PathLike) -> None:
     """Give a temporary file (created 0600) the permissions a new file would get (0666 & ~umask)."""
     umask = os.umask(0)
@@ -558,15 +575,17 @@ def _chmod_like_new_file(path: str | os.PathLike) -> None:
 def write_table_to(df: pd.DataFrame, target: str | os.PathLike, *, fmt: str, gz: bool = False,
                    index: bool = False) -> None:
     """Write ``df`` in format ``fmt`` (``csv``, ``tsv``, ``jsonl``, ``parquet``) to ``target`` as is."""
-    compression = "gzip" if gz else None
+    if gz and fmt in ("csv", "tsv", "jsonl"):
+        with open_text_out(target, gz=True) as fh:
+            write_table_to(df, fh, fmt=fmt, index=index)
+        return
     if fmt == "csv":
-        df.to_csv(target, index=index, encoding="utf-8", compression=compression)
+        df.to_csv(target, index=index, encoding="utf-8")
     elif fmt == "tsv":
-        df.to_csv(target, sep="\t", index=index, encoding="utf-8", compression=compression)
+        df.to_csv(target, sep="\t", index=index, encoding="utf-8")
     elif fmt == "jsonl":
         out = df.reset_index() if index else df
-        out.to_json(target, orient="records", lines=True, force_ascii=False,
-                    date_format="iso", compression=compression)
+        out.to_json(target, orient="records", lines=True, force_ascii=False, date_format="iso")
     elif fmt == "parquet":
         df.to_parquet(target, index=index)
     else:

@@ -40,7 +40,6 @@ are in :mod:`callmine.synth_text`, whose public names are re-exported here.
 from __future__ import annotations
 
 import datetime as _dt
-import gzip
 import json
 import os
 import random
@@ -52,6 +51,7 @@ import pandas as pd
 
 from callmine import synth_phrases as P
 from callmine.errors import CallmineError
+from callmine.io import open_text_out
 # The transcript of one call; these names were defined here before and stay importable.
 from callmine.synth_text import (  # noqa: F401
     _CARD_BINS,
@@ -348,8 +348,7 @@ def write_calls(path: str | os.PathLike, n: int, *, seed: int = 0, chunksize: in
                 if writer is not None:
                     writer.close()
         else:
-            opener = gzip.open if fmt == ".csv.gz" else open
-            with opener(tmp, "wt", encoding="utf-8", newline="") as fh:
+            with open_text_out(tmp, gz=fmt == ".csv.gz") as fh:
                 first = True
                 for chunk in chunks:
                     if fmt == ".jsonl":

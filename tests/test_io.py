@@ -196,3 +196,12 @@ def test_blank_lines_take_no_position_at_any_chunk_size(tmp_path, chunksize):
     assert rows["call_id"].tolist() == [str(i) for i in range(20)]
     assert list(rows.index) == list(range(20))
     assert sum(c.n_input for c in chunks) == 20
+
+
+@pytest.mark.parametrize("suffix", [".csv.gz", ".tsv.gz", ".jsonl.gz"])
+def test_gzip_output_is_the_same_bytes_for_the_same_table(tmp_path, suffix):
+    df = pd.DataFrame({"text": ["где моя заявка", "ЭЦП"]})
+    first = write_table(df, tmp_path / f"a{suffix}").read_bytes()
+    second = write_table(df, tmp_path / f"b{suffix}").read_bytes()  # other name, later time
+    assert first == second
+    assert read_calls(tmp_path / f"a{suffix}")[0]["text"].tolist() == df["text"].tolist()
