@@ -533,20 +533,38 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fals
     """
     path = Path(path)
     fmt = file_format(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         write_table_to(df, tmp, fmt=fmt, gz=str(path).lower().endswith(".gz"), index=index)
+    return path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, *, fsync: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block ends, move it onto ``path``.
+
+    The file written there gets the permissions of a new file (``0666 & ~umask``)
+    and replaces ``path`` in one rename, so a half-written file never appears
+    under ``path``. If the block raises, the temporary file is removed.
+    ``fsync=True`` flushes it to disk before the rename.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
         _chmod_like_new_file(tmp)
+        if fsync:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
-            os.unlink(tmp)
+            tmp.unlink()
         except OSError:
             pass
         raise
-    return path
 
 
 @contextlib.contextmanager

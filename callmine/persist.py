@@ -48,12 +48,12 @@ import os
 import pickle
 import platform
 import struct
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
 from callmine.errors import MissingExtraError, ModelError
+from callmine.io import atomic_path
 
 __all__ = ["FORMATS", "ModelVersionWarning", "save_model", "load_model", "read_metadata",
            "data_fingerprint"]
@@ -191,19 +191,11 @@ def save_model(model: Any, path: str | os.PathLike, *, metadata: dict | None = N
     header["sha256"] = _digest(header, payload)
     head = json.dumps(header, ensure_ascii=False).encode("utf-8")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC)
-            fh.write(struct.pack(">Q", len(head)))
-            fh.write(head)
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(MAGIC)
+        fh.write(struct.pack(">Q", len(head)))
+        fh.write(head)
+        fh.write(payload)
     return path
 
 

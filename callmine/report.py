@@ -38,6 +38,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from callmine.io import atomic_path
 from callmine.automation import MODES, AutomationConfig, AutomationResult, analyze_automation, _redact
 # Charts and wording live in sibling modules; their names stay importable from here.
 from callmine.charts import _RC, MODE_COLORS, _png, load_chart, pareto_chart, sparkline  # noqa: F401
@@ -221,9 +222,8 @@ def csv_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -36,6 +35,7 @@ import pandas as pd
 
 from callmine import __version__
 from callmine.errors import CallmineError, ModelError
+from callmine.io import atomic_path
 
 MANIFEST = "manifest.json"
 _FINGERPRINT_BYTES = 1 << 20  # hash the first and last MiB of the input
@@ -48,19 +48,8 @@ _PART_NAME = re.compile(r"^(data-\d{6}\..+|rejects-\d{6}\.csv|done-\d{6}\.json|m
 
 def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
     """Write ``path`` through ``write(binary_file)``: temporary file, fsync, rename."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_path(path, fsync=True) as tmp, open(tmp, "wb") as fh:
+        write(fh)
 
 
 def _write_text_table(df: pd.DataFrame, fh, fmt: str, header: bool) -> None:

@@ -170,3 +170,16 @@ def test_shipped_default_model_is_small_and_loads():
     model = load_model(path, check_versions=False)
     labels, conf = model.predict_with_confidence(["Абонент: не могу войти в егов пароль не подходит"])
     assert labels[0] in set(meta["labels"]) | {"other"} and 0 <= conf[0] <= 1
+
+
+def test_model_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    from callmine.persist import save_model
+
+    path = save_model({"any": "picklable"}, tmp_path / "m.joblib")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    assert not list(tmp_path.glob("*.tmp"))
