@@ -361,7 +361,7 @@ def rejects_path_for(output: str | os.PathLike) -> Path:
 def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLike, *,
                   text_col: str = "text", encoding: str | None = None, jobs: int = 1,
                   chunksize: int = DEFAULT_CHUNKSIZE, resume: bool = False,
-                  scheduler: str | None = None, dedupe: bool = True,
+                  scheduler: str | None = None, dedupe: bool = True, redact_text: bool = False,
                   progress: bool | Callable[[dict], None] = False) -> dict:
     """Classify a call-log file into ``output`` (the job behind ``callmine classify``).
 
@@ -401,6 +401,10 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
         read and the output written here, so workers need no shared disk.
     dedupe : bool, default=True
         Classify each distinct transcript of a chunk once.
+    redact_text : bool, default=False
+        Write the transcript column with personal data replaced by
+        placeholders (``<IIN>``, ``<PHONE>``, ...), so the output can be
+        shared; the model sees the same text either way.
     progress : bool or callable, default=False
         True shows a progress bar on stderr; a callable is called with the
         running totals after each chunk.
@@ -433,7 +437,7 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
         encoding = detect_encoding(input)
     chunks = iter_calls(input, text_col=text_col, encoding=encoding, chunksize=chunksize)
     manifest = _manifest(input, output, model, chunksize=chunksize, text_col=text_col, encoding=encoding,
-                         fmt=fmt, dedupe=dedupe)
+                         fmt=fmt, dedupe=dedupe, redact_text=redact_text)
     totals = {"rows_read": 0, "rows_written": 0, "rows_rejected": 0, "chunks": 0, "chunks_resumed": 0}
     counts: Counter = Counter()
     columns: list[str] | None = None

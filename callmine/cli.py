@@ -157,6 +157,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     summary = classify_file(args.model_file, args.input_file, args.output, text_col=args.text_col,
                             encoding=args.encoding, jobs=args.jobs, chunksize=args.chunk_size,
                             resume=args.resume, scheduler=args.scheduler,
+                            redact_text=args.redact_text,
                             progress=not args.quiet and sys.stderr.isatty())
     if not args.quiet:
         print(format_summary(summary), file=sys.stderr)
@@ -471,6 +472,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (needs callmine[dask]); "
                         "input and output stay on this machine")
+    p.add_argument("--redact-text", action="store_true",
+                   help="write the transcript column with personal data replaced by placeholders "
+                        "(<IIN>, <PHONE>, <CARD>, <EMAIL>, <IBAN>, <PERSON>), for sharing the output")
     _add_quiet(p)
 
     # discover

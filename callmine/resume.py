@@ -70,6 +70,7 @@ class _PartStore:
     folder: Path
     fmt: str
     gz: bool
+    redact_col: str | None = None  # column whose personal data is redacted in the output
 
     def data_path(self, idx: int) -> Path:
         return self.folder / f"data-{idx:06d}.{'parquet' if self.fmt == 'parquet' else 'part'}"
@@ -94,6 +95,11 @@ class _PartStore:
     def write_chunk(self, idx: int, out: pd.DataFrame, rejects: pd.DataFrame,
                     start: int, n_input: int) -> dict:
         """Write a classified chunk; its ``done`` file, written last, marks it finished."""
+        if self.redact_col is not None and len(out):
+            from callmine.pii import redact_many
+
+            out = out.copy()
+            out[self.redact_col] = redact_many(out[self.redact_col].tolist())
         self.write_table(out, self.data_path(idx))
         _atomic_write(self.rejects_path(idx),
                       lambda fh: rejects.to_csv(fh, index=False, header=False, encoding="utf-8"))
@@ -145,7 +151,7 @@ def _model_fingerprint(model: Any) -> str:
 
 
 def _manifest(input: Path, output: Path, model: Any, *, chunksize: int, text_col: str,
-              encoding: str | None, fmt: str, dedupe: bool) -> dict:
+              encoding: str | None, fmt: str, dedupe: bool, redact_text: bool = False) -> dict:
     """What a resume into ``output`` must match (written to ``OUTPUT.partial/manifest.json``)."""
     return {
         "callmine": __version__,
@@ -158,6 +164,7 @@ def _manifest(input: Path, output: Path, model: Any, *, chunksize: int, text_col
         "format": fmt,
         "gz": str(output).lower().endswith(".gz"),
         "dedupe": bool(dedupe),
+        "redact_text": bool(redact_text),
     }
 
 
@@ -169,6 +176,7 @@ _MANIFEST_LABELS = {
     "encoding": "the encoding differs",
     "format": "the output format differs",
     "dedupe": "the dedupe setting differs",
+    "redact_text": "the --redact-text setting differs",
 }
 
 
@@ -179,7 +187,8 @@ _MANIFEST_LABELS = {
 def _open_store(output: Path, manifest: dict, resume: bool) -> tuple[_PartStore, bool]:
     """Create (or, with ``resume``, reuse) ``OUTPUT.partial/``. Returns (store, resumed)."""
     folder = output.with_name(output.name + ".partial")
-    store = _PartStore(folder, manifest["format"], manifest["gz"])
+    store = _PartStore(folder, manifest["format"], manifest["gz"],
+                       manifest["text_col"] if manifest.get("redact_text") else None)
     mpath = folder / MANIFEST
     if folder.exists():
         if not folder.is_dir() or any(not _PART_NAME.match(p.name) for p in folder.iterdir()):

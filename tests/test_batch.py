@@ -601,3 +601,26 @@ def test_manifest_records_what_a_resume_must_match(tmp_path, monkeypatch):
     assert manifest["chunksize"] == 7 and manifest["text_col"] == "text"
     assert set(manifest["input_fingerprint"]) == {"size", "mtime_ns", "sha256_head_tail"}
     assert manifest["model"].startswith("object:")
+
+
+def test_redact_text_writes_no_personal_data_and_the_same_labels(tmp_path):
+    from callmine.cli import main
+    from callmine.classify import RequestTypeClassifier
+
+    texts = (["Абонент: где моя заявка на пособие мой иин 900101300007"] * 6
+             + ["Caller: I forgot my portal password, call me on +7 701 234 56 78"] * 6)
+    labels = ["application_status"] * 6 + ["portal_login"] * 6
+    from callmine.persist import save_model
+
+    model = save_model(RequestTypeClassifier(threshold=None).fit(texts, labels), tmp_path / "m.joblib")
+    src = tmp_path / "calls.csv"
+    pd.DataFrame({"call_id": range(12), "text": texts}).to_csv(src, index=False)
+    plain, redacted = tmp_path / "plain.csv", tmp_path / "redacted.csv"
+    assert main(["classify", str(model), str(src), "-o", str(plain), "-q"]) == 0
+    assert main(["classify", str(model), str(src), "-o", str(redacted), "-q", "--redact-text"]) == 0
+    a, b = pd.read_csv(plain), pd.read_csv(redacted)
+    assert "900101300007" in plain.read_text(encoding="utf-8")
+    out = redacted.read_text(encoding="utf-8")
+    assert "900101300007" not in out and "234 56 78" not in out and "<IIN>" in out and "<PHONE>" in out
+    assert a["request_type"].tolist() == b["request_type"].tolist()
+    assert a["confidence"].tolist() == b["confidence"].tolist()
