@@ -70,6 +70,9 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
            "NO_TEXT_LABEL", "OUTLIER_LABEL"]
 
 PROFILES = ("fast", "accurate")
+#: ``concepts="auto"`` switches the concept step on when at least this share of
+#: the calls is not in the most common language (``callmine.text.detect_language``).
+_MULTILINGUAL_SHARE = 0.1
 #: ``type_label`` of calls that fit no type (cluster -1).
 OUTLIER_LABEL = "(unassigned)"
 #: ``type_label`` of input rows without usable text (cluster -1).
@@ -190,6 +193,19 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Representative calls kept per type.
     n_stability_runs : int, default=5
         Re-clusterings used for the stability score (0 skips it).
+    concepts : "auto", bool, path or list of paths, default="auto"
+        Cross-lingual concepts (:mod:`callmine.concepts`): words of the
+        shipped ru / kk / en e-government lexicon are replaced by their
+        concept before the n-gram features (``өтініш``, ``заявка``,
+        ``application`` -> one token) and a concept TF-IDF block is added
+        next to the representation. ``"auto"``: only when at least 10% of
+        the calls are not in the most common language (in a one-language
+        log the words already meet); True: always; a path (or paths): also
+        read your own lexicon file(s); False: never.
+    concept_weight : float, default=0.5
+        Weight of the concept block next to the (unit-length) text
+        representation (0: replacement only). A call without any lexicon
+        word gets a zero block.
     verbose : bool or callable, default=False
         Progress messages: True prints to stderr; a callable receives each message.
 
@@ -221,6 +237,13 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Cosine distance beyond which a call of each type is an outlier.
     normalizer_, featurizer_, svd_, embedder_
         Fitted text pipeline (``embedder_`` is None for ``fast``).
+    concept_mapper_, concept_vectorizer_
+        Fitted concept step (both None when it is off or no call of the fit
+        sample has a lexicon word).
+    concepts_reason_ : str
+        Whether the concept step is on, and why.
+    languages_ : dict or None
+        With ``concepts="auto"``: calls per detected language in the fit sample.
 
     Notes
     -----
@@ -242,7 +265,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                  n_init: int = 10, outlier_threshold: float | None = 3.5,
                  max_fit_samples: int = 20_000, batch_size: int = 20_000,
                  remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
-                 n_stability_runs: int = 5, verbose=False):
+                 n_stability_runs: int = 5, concepts="auto", concept_weight: float = 0.5,
+                 verbose=False):
         self.k = k
         self.profile = profile
         self.random_state = random_state
@@ -260,6 +284,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.n_terms = n_terms
         self.n_examples = n_examples
         self.n_stability_runs = n_stability_runs
+        self.concepts = concepts
+        self.concept_weight = concept_weight
         self.verbose = verbose
 
     # ------------------------------------------------------------------ helpers
@@ -300,6 +326,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             raise CallmineError(f"k_range must satisfy 2 <= min <= max, got {self.k_range!r}")
         if float(self.lsa_weight) < 0:
             raise CallmineError(f"lsa_weight must be >= 0, got {self.lsa_weight!r}")
+        if not float(self.concept_weight) >= 0:
+            raise CallmineError(f"concept_weight must be >= 0, got {self.concept_weight!r}")
         return k
 
     def _seed(self, offset: int = 0) -> int:
@@ -318,12 +346,58 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         """L2-normalised representation ``Z`` of raw texts (tokens if already normalised)."""
         if tokens is None:
             tokens = self.normalizer_.transform(texts)
-        Z = self.svd_.transform(self.featurizer_.transform(tokens))
+        Z = self.svd_.transform(self.featurizer_.transform(self._feature_tokens(tokens)))
         Z = normalize(np.asarray(Z, dtype=np.float64))
         if self.embedder_ is not None:
             E = np.asarray(self.embedder_.transform(self._redacted(texts)), dtype=np.float64)
             Z = normalize(np.hstack([normalize(E), float(self.lsa_weight) * Z]))
+        if getattr(self, "concept_vectorizer_", None) is not None and float(
+                self.concept_weight) > 0:
+            C = self.concept_vectorizer_.transform(self.concept_mapper_.transform(tokens))
+            C = normalize(np.asarray(C.toarray(), dtype=np.float64))
+            Z = normalize(np.hstack([Z, float(self.concept_weight) * C]))
         return Z
+
+    def _feature_tokens(self, tokens: Sequence[str]) -> list[str]:
+        """Tokens for the n-gram features: lexicon words replaced by their concept."""
+        if getattr(self, "concept_mapper_", None) is None:
+            return list(tokens)
+        m = self.concept_mapper_
+        return [" ".join(t.replace(":", "_") for t in m.replace_tokens(d.split())) for d in tokens]
+
+    def _fit_concepts(self, texts: Sequence[str], tokens: Sequence[str]) -> None:
+        """Decide on and fit the concept step (replacement + binary concept TF-IDF block)."""
+        self.concept_mapper_ = self.concept_vectorizer_ = None
+        self.languages_ = None
+        if self.concepts is False or self.concepts is None:
+            self.concepts_reason_ = "concepts=False"
+            return
+        if isinstance(self.concepts, str) and self.concepts == "auto":
+            from callmine.text import detect_language
+            langs = pd.Series([detect_language(t) for t in texts]).value_counts()
+            self.languages_ = {str(k): int(v) for k, v in langs.items()}
+            other = 1.0 - langs.iloc[0] / max(int(langs.sum()), 1)
+            if other < _MULTILINGUAL_SHARE:
+                self.concepts_reason_ = (
+                    f"concepts off: {100 * (1 - other):.0f}% of the calls are in one language "
+                    f"({langs.index[0]}); the lexicon only bridges languages")
+                return
+            self.concepts_reason_ = (f"concepts on: {100 * other:.0f}% of the calls are not in "
+                                     f"the main language ({langs.index[0]})")
+        else:
+            self.concepts_reason_ = f"concepts={self.concepts!r}"
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from callmine.concepts import ConceptMapper
+        extra = None if self.concepts is True or self.concepts == "auto" else self.concepts
+        mapper = ConceptMapper(lexicon=extra).fit()
+        docs = mapper.transform(tokens)
+        if not any(docs):
+            self.concepts_reason_ += "; no lexicon word in the calls"
+            return
+        self.concept_mapper_ = mapper
+        self.concept_vectorizer_ = TfidfVectorizer(analyzer=str.split, binary=True,
+                                                   lowercase=False).fit(docs)
 
     def _spectral(self, Z: np.ndarray) -> np.ndarray:
         n = Z.shape[0]
@@ -441,7 +515,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                 f"(only stop words, numbers or personal data?)")
         self.featurizer_ = NgramFeaturizer(word_ngram_range=(1, 2), char_ngram_range=(2, 5),
                                            min_df=2 if n_fit >= 50 else 1)
-        S = self.featurizer_.fit_transform(tokens)
+        self._fit_concepts(fit_texts, tokens)
+        self._say(self.concepts_reason_)
+        S = self.featurizer_.fit_transform(self._feature_tokens(tokens))
         n_comp = max(1, min(int(self.n_components), S.shape[1] - 1, max(2, n_fit // 2)))
         self.svd_ = TruncatedSVD(n_comp, random_state=self._seed(5)).fit(S)
         self.embedder_ = None
