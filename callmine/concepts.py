@@ -54,7 +54,7 @@ def load_concepts(paths: Iterable | str | Path | None = None, *,
     Returns
     -------
     pandas.DataFrame
-        One row per (concept, term), duplicates removed, file order kept.
+        One row per (concept, lang, term), duplicates removed, file order kept.
     """
     files: list[Path] = sorted(CONCEPT_DIR.glob("*.csv")) if builtin else []
     if paths is not None:
@@ -86,7 +86,7 @@ def load_concepts(paths: Iterable | str | Path | None = None, *,
     if not frames:
         return pd.DataFrame(columns=[*_COLUMNS, "source"])
     out = pd.concat(frames, ignore_index=True)
-    return out.drop_duplicates(["concept", "term"]).reset_index(drop=True)
+    return out.drop_duplicates(["concept", "lang", "term"]).reset_index(drop=True)
 
 
 def _stems(term: str) -> tuple[str, ...]:

@@ -8,8 +8,9 @@ the best one-to-one matching of clusters to labels), the k chosen, the
 share of outliers and the time. Outliers (cluster -1) count as one more
 cluster in every score (they are not removed).
 
-With ``sample_data/calls.csv`` present, also clusters it (ground truth in
-``request_type``) at its true number of types and with k = auto.
+With ``sample_data/calls.csv`` present (or ``--sample FILE``), also clusters it
+(ground truth in ``request_type``) at its true number of types and with k = auto,
+and once (fast, true k) without the cross-lingual concept step, for comparison.
 
 With ``--scale FILE`` (e.g. a 1,000,000-row log from ``scripts/make_sample_data.py``),
 only runs ``callmine discover`` (:func:`callmine.discover.discover_file`, fast profile,
@@ -20,6 +21,7 @@ Usage::
 
     python scripts/bench_discover.py > bench_discover.json
     python scripts/bench_discover.py --skip-sample --profiles fast
+    python scripts/bench_discover.py --skip-banking77 --profiles fast --sample /tmp/dev.csv
     python scripts/bench_discover.py --scale /tmp/calls_1m.csv.gz
 """
 
@@ -55,11 +57,13 @@ def scores(y, labels) -> dict:
             "acc": round(100 * cluster_accuracy(y, labels), 2)}
 
 
-def run(texts, y, *, profile, k, seed=0) -> dict:
+def run(texts, y, *, profile, k, seed=0, concepts="auto") -> dict:
     t0 = time.perf_counter()
-    d = RequestTypeDiscoverer(k=k, profile=profile, random_state=seed).fit(texts)
+    d = RequestTypeDiscoverer(k=k, profile=profile, random_state=seed,
+                              concepts=concepts).fit(texts)
     secs = time.perf_counter() - t0
-    out = {"profile": profile, "k_given": k, "k": int(d.n_clusters_),
+    out = {"profile": profile, "k_given": k, "concepts": d.concepts_reason_,
+           "k": int(d.n_clusters_),
            "outlier_share": round(float((d.labels_ < 0).mean()), 4),
            **scores(y, d.labels_), "seconds": round(secs, 1)}
     if k == "auto":
@@ -106,6 +110,9 @@ def main(argv=None) -> int:
     ap.add_argument("--profiles", default="fast,accurate")
     ap.add_argument("--skip-sample", action="store_true", help="do not run on sample_data")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--sample", default=str(ROOT / "sample_data" / "calls.csv"), metavar="FILE",
+                    help="labelled call log clustered after BANKING77 (column request_type)")
+    ap.add_argument("--skip-banking77", action="store_true")
     ap.add_argument("--scale", default=None, metavar="FILE",
                     help="only time 'callmine discover' on this (large) call log")
     args = ap.parse_args(argv)
@@ -119,7 +126,7 @@ def main(argv=None) -> int:
         profiles.remove("accurate")
     result = {"published_nmi_ari_acc": PUBLISHED}
     test = DATA / "banking77" / "test.csv"
-    if test.is_file():
+    if test.is_file() and not args.skip_banking77:
         df = pd.read_csv(test)
         texts, y = df["text"].tolist(), df["category"].to_numpy()
         b = {"rows": len(texts), "true_k": int(len(set(y))),
@@ -132,13 +139,17 @@ def main(argv=None) -> int:
         result["banking77_test"] = b
     else:
         print(f"BANKING77 not found at {test}; skipped", file=sys.stderr)
-    sample = ROOT / "sample_data" / "calls.csv"
+    sample = Path(args.sample)
     if sample.is_file() and not args.skip_sample:
         df = pd.read_csv(sample, dtype=str, keep_default_na=False)
         texts, y = df["text"].tolist(), df["request_type"].to_numpy()
         true_k = int(len(set(y)))
         s = {"rows": len(texts), "true_k": true_k,
              "baseline": plain_kmeans(texts, y, true_k, args.seed), "runs": []}
+        # the same pipeline without the cross-lingual concept step, in the same run
+        print(f"sample_data fast k={true_k} concepts=False ...", file=sys.stderr, flush=True)
+        s["without_concepts"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
+                                    concepts=False)
         for profile in profiles:
             for k in (true_k, "auto"):
                 print(f"sample_data {profile} k={k} ...", file=sys.stderr, flush=True)

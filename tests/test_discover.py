@@ -310,3 +310,79 @@ def test_banking77_fast_profile_beats_plain_kmeans_on_a_slice():
     d = RequestTypeDiscoverer(k=15, n_stability_runs=0).fit(texts)
     base = KMeans(15, n_init=1, random_state=0).fit_predict(TfidfVectorizer().fit_transform(texts))
     assert nmi(y, d.labels_) > nmi(y, base)
+
+
+# --------------------------------------------------------------------------- cross-lingual concepts
+# Three request types written independently in Russian, Kazakh and English: the calls of a
+# type share no word across languages, only meaning (the lexicon's concepts).
+_XLING = {
+    "password": {"ru": ["забыл пароль от портала", "не помню пароль личного кабинета"],
+                 "kk": ["порталдың құпия сөзін ұмыттым", "жеке кабинет құпия сөз есімде жоқ"],
+                 "en": ["i forgot the portal password", "cannot remember my account password"]},
+    "pension": {"ru": ["где мои пенсионные взносы", "нужна справка о пенсии"],
+                "kk": ["зейнетақы жарналары түспеді", "зейнетақы туралы анықтама керек"],
+                "en": ["my pension contributions are missing", "i need a pension certificate"]},
+    "fine": {"ru": ["как оплатить штраф пдд", "пришел штраф за машину"],
+             "kk": ["айыппұлды қалай төлеймін", "көлікке айыппұл келді"],
+             "en": ["how do i pay the speeding fine", "i got a fine for my car"]},
+}
+_XFILL = {"ru": ["пожалуйста", "срочно", "подскажите", "вчера", "сегодня", "очень"],
+          "kk": ["өтінем", "бүгін", "кеше", "тез", "айтыңызшы", "рахмет"],
+          "en": ["please", "today", "yesterday", "urgent", "really", "thanks"]}
+
+
+def make_crosslingual(n_per_form: int = 6, seed: int = 0):
+    rs = np.random.RandomState(seed)
+    texts, labels, langs = [], [], []
+    for label, by_lang in _XLING.items():
+        for lang, forms in by_lang.items():
+            for form in forms:
+                for _ in range(n_per_form):
+                    words = form.split()
+                    for _ in range(2):
+                        words.insert(rs.randint(len(words) + 1),
+                                     _XFILL[lang][rs.randint(len(_XFILL[lang]))])
+                    texts.append("Caller: " + " ".join(words))
+                    labels.append(label)
+                    langs.append(lang)
+    order = rs.permutation(len(texts))
+    return ([texts[i] for i in order], [labels[i] for i in order], [langs[i] for i in order])
+
+
+XTEXTS, XTRUTH, XLANGS = make_crosslingual()
+
+
+def test_calls_of_one_type_in_three_languages_land_in_one_cluster():
+    d = RequestTypeDiscoverer(k=3, outlier_threshold=None, **FAST).fit(XTEXTS)
+    assert d.concept_mapper_ is not None and d.concepts_reason_.startswith("concepts on")
+    assert cluster_accuracy(XTRUTH, d.labels_) == 1.0
+    for c in range(3):  # every type mixes the three languages
+        assert {lang for lang, lab in zip(XLANGS, d.labels_) if lab == c} == {"ru", "kk", "en"}
+
+
+def test_concepts_are_what_joins_the_languages():
+    without = RequestTypeDiscoverer(k=3, concepts=False, outlier_threshold=None,
+                                    **FAST).fit(XTEXTS)
+    assert without.concept_mapper_ is None and without.concepts_reason_ == "concepts=False"
+    assert cluster_accuracy(XTRUTH, without.labels_) < 0.9
+
+
+def test_concept_step_is_deterministic_and_predict_agrees_with_fit():
+    a = RequestTypeDiscoverer(k=3, **FAST).fit(XTEXTS)
+    b = RequestTypeDiscoverer(k=3, **FAST).fit(XTEXTS)
+    assert np.array_equal(a.labels_, b.labels_)
+    assert np.array_equal(a.predict(XTEXTS), a.labels_)
+
+
+def test_auto_concepts_stay_off_for_a_one_language_log():
+    english = [t for t, lang in zip(XTEXTS, XLANGS) if lang == "en"]
+    d = RequestTypeDiscoverer(k=3, **FAST).fit(english)
+    assert d.concept_mapper_ is None and d.concept_vectorizer_ is None
+    assert d.concepts_reason_.startswith("concepts off: 100% of the calls are in one language")
+    forced = RequestTypeDiscoverer(k=3, concepts=True, **FAST).fit(english)
+    assert forced.concept_mapper_ is not None
+
+
+def test_concept_weight_must_not_be_negative():
+    with pytest.raises(CallmineError, match="concept_weight must be >= 0, got -1"):
+        RequestTypeDiscoverer(k=3, concept_weight=-1).fit(XTEXTS)
