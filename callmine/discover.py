@@ -8,7 +8,11 @@ Method
 ------
 1. **Text**: :class:`callmine.text.TextNormalizer` keeps the customer's side
    of the call, redacts personal data, drops frequent boilerplate phrases and
-   stop words, and stems.
+   stop words, and stems. When the log mixes languages (``concepts="auto"``),
+   words of the ru / kk / en concept lexicon (:mod:`callmine.concepts`) are
+   replaced by their concept (``өтініш`` / ``заявка`` -> ``application``)
+   before the n-gram features, and a concept TF-IDF block (weight
+   ``concept_weight``) is appended to ``Z``.
 2. **Representation** ``Z`` (L2-normalised rows):
 
    * ``fast``: word 1-2-gram and character 2-5-gram TF-IDF

@@ -57,7 +57,7 @@ def scores(y, labels) -> dict:
             "acc": round(100 * cluster_accuracy(y, labels), 2)}
 
 
-def run(texts, y, *, profile, k, seed=0, concepts="auto") -> dict:
+def run(texts, y, *, profile, k, seed=0, concepts="auto", languages=None) -> dict:
     t0 = time.perf_counter()
     d = RequestTypeDiscoverer(k=k, profile=profile, random_state=seed,
                               concepts=concepts).fit(texts)
@@ -68,6 +68,19 @@ def run(texts, y, *, profile, k, seed=0, concepts="auto") -> dict:
            **scores(y, d.labels_), "seconds": round(secs, 1)}
     if k == "auto":
         out["k_reason"] = d.k_reason_
+    if d.concept_mapper_ is not None:  # share of calls with at least one lexicon word
+        docs = d.concept_mapper_.transform(d.normalizer_.transform(texts))
+        hit = np.array([bool(c) for c in docs])
+        out["concept_coverage"] = round(float(hit.mean()), 4)
+        if languages is not None:
+            lang = np.asarray(languages, dtype=object)
+            out["concept_coverage_by_language"] = {
+                str(g): round(float(hit[lang == g].mean()), 4) for g in sorted(set(lang.tolist()))}
+    if languages is not None:  # ACC within each language: is what is left a language split?
+        lang = np.asarray(languages, dtype=object)
+        out["acc_by_language"] = {
+            str(g): round(100 * cluster_accuracy(y[lang == g], d.labels_[lang == g]), 2)
+            for g in sorted(set(lang.tolist()))}
     return out
 
 
@@ -143,17 +156,19 @@ def main(argv=None) -> int:
     if sample.is_file() and not args.skip_sample:
         df = pd.read_csv(sample, dtype=str, keep_default_na=False)
         texts, y = df["text"].tolist(), df["request_type"].to_numpy()
+        langs = df["language"].to_numpy() if "language" in df.columns else None
         true_k = int(len(set(y)))
         s = {"rows": len(texts), "true_k": true_k,
              "baseline": plain_kmeans(texts, y, true_k, args.seed), "runs": []}
         # the same pipeline without the cross-lingual concept step, in the same run
         print(f"sample_data fast k={true_k} concepts=False ...", file=sys.stderr, flush=True)
         s["without_concepts"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
-                                    concepts=False)
+                                    concepts=False, languages=langs)
         for profile in profiles:
             for k in (true_k, "auto"):
                 print(f"sample_data {profile} k={k} ...", file=sys.stderr, flush=True)
-                s["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed))
+                s["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed,
+                                     languages=langs))
                 print(json.dumps(s["runs"][-1]), file=sys.stderr, flush=True)
         result["sample_data"] = s
     print(json.dumps(result, ensure_ascii=False, indent=1))
