@@ -166,14 +166,12 @@ class ConceptMapper(TransformerMixin, BaseEstimator):
     def _candidates(self, tok: str):
         out = list(self.index_.get(tok, ()))
         for L in range(int(self.prefix_min), len(tok)):
-            for e in self.index_.get(tok[:L], ()):
-                if len(e[0][0]) >= self.prefix_min:
-                    out.append(e)
+            out.extend(self.index_.get(tok[:L], ()))  # stems of L >= prefix_min letters
         return out
 
     def map_tokens(self, tokens: Sequence[str]) -> list[str]:
         """Concept tokens found in one list of stemmed tokens (in order, duplicates kept)."""
-        return [t for t in self.replace_tokens(tokens, keep_other=False)]
+        return self.replace_tokens(tokens, keep_other=False)
 
     def replace_tokens(self, tokens: Sequence[str], *, keep_other: bool = True) -> list[str]:
         """``tokens`` with every matched term replaced by its concept token(s).
