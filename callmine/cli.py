@@ -183,12 +183,15 @@ def _cmd_discover(args: argparse.Namespace) -> int:
 
     say = None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     params = {} if args.max_fit_samples is None else {"max_fit_samples": args.max_fit_samples}
+    params["concepts"] = {"auto": "auto", "on": True, "off": False}.get(args.concepts, args.concepts)
     s = discover_file(args.input_file, args.output, text_col=args.text_col, encoding=args.encoding,
                       k=args.k, profile=args.profile, random_state=args.random_state,
                       chunksize=args.chunk_size, progress=say, **params)
     print(f"{s['k']} request types in {s['rows_with_text']:,} calls "
           f"({s['outliers']:,} unassigned, {s['rows_without_text']:,} rows without text)")
     print(f"why {s['k']}: {s['k_reason']}")
+    if s.get("concepts"):
+        print(f"cross-lingual concepts: {s['concepts']}")
     print(f"wrote {args.output}/assignments.csv and {args.output}/types.csv "
           f"(edit types.csv, then run 'callmine curate')")
     return 0
@@ -490,6 +493,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "OUT_DIR/k_selection.csv")
     _add_profile(p)
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
+    p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",
+                   help="cross-lingual concept lexicon (ru/kk/en e-government terms mapped to one "
+                        "token): on when the log mixes languages (auto, default), always, never, "
+                        "or a CSV (concept,lang,term) of your own terms added to the shipped ones")
     p.add_argument("--max-fit-samples", type=int, default=None, metavar="ROWS",
                    help="fit on at most this many calls drawn at random, assign the rest "
                         "(default: 20000)")

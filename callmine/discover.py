@@ -786,6 +786,7 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "profile": profile,
         "k": int(disc.n_clusters_),
         "k_reason": disc.k_reason_,
+        "concepts": getattr(disc, "concepts_reason_", ""),
         "outliers": int(n_out),
         "outlier_share": round(n_out / max(n_text, 1), 4),
         "random_state": random_state,

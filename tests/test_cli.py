@@ -61,3 +61,16 @@ def test_commands_that_read_a_call_log_name_the_missing_column(tmp_path, capsys,
     assert code == 1
     assert err.splitlines()[-1].startswith("Error: ")
     assert "columns found: 'call_id', 'text'" in err
+
+
+@pytest.mark.parametrize("flag, said", [("off", "concepts=False"), ("on", "concepts=True")])
+def test_discover_says_whether_cross_lingual_concepts_were_used(tmp_path, capsys, flag, said):
+    from conftest import write_csv
+
+    rows = [(str(i), t) for i, t in enumerate(
+        ["Абонент: где моя заявка на пособие", "Клиент: өтінішім қайда", "Caller: where is my application",
+         "Абонент: забыл пароль от портала", "Клиент: құпия сөзді ұмыттым", "Caller: I forgot my password"] * 5)]
+    path = write_csv(tmp_path / "c.csv", rows)
+    assert main(["discover", str(path), "-o", str(tmp_path / "out"), "--k", "2", "--concepts", flag, "-q"]) == 0
+    out = capsys.readouterr().out
+    assert f"cross-lingual concepts: {said}" in out
