@@ -381,7 +381,7 @@ class NgramFeaturizer(TransformerMixin, BaseEstimator):
             known = gw >= 0
             kcode = np.flatnonzero(known[codes]) if len(codes) else np.zeros(0, np.int64)
             dw = sp.csr_matrix((np.ones(len(kcode), dtype=np.float32), (doc_of[kcode], gid[kcode])),
-                               shape=(n_docs, base))
+                               shape=(n_docs, len(self.words_)))
             char_counts = (dw @ self._word_char_matrix()).tocsr()
             unknown = np.flatnonzero(~known)
             if len(unknown):

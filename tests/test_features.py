@@ -150,3 +150,18 @@ def test_a_document_gets_bit_identical_features_whatever_shares_its_batch():
         row = batch[i]
         assert (alone.indices == row.indices).all()
         assert (alone.data == row.data).all()  # exact, not approximately equal
+
+
+def test_no_word_common_enough_still_gives_a_matrix_not_a_crash():
+    feat = NgramFeaturizer(min_df=2).fit(["alpha beta", "gamma delta"])
+    X = feat.transform(["alpha beta", "new words"])
+    assert X.shape[0] == 2 and X.shape[1] == feat.n_features_out_
+
+
+def test_train_cli_on_a_handful_of_calls(tmp_path):
+    from callmine.cli import main
+
+    path = tmp_path / "tiny.csv"
+    path.write_text("text,label\nгде моя заявка,status\nзабыл пароль,login\nпароль не подходит,login\n"
+                    "статус заявки,status\nсправка о несудимости,certificate\n", encoding="utf-8")
+    assert main(["train", str(path), "--label-col", "label", "-o", str(tmp_path / "m.joblib"), "-q"]) == 0
