@@ -11,6 +11,7 @@ docstring; keep handlers short and put logic in the library.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -643,6 +644,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file that cannot be written, a full disk, ...
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("CALLMINE_DEBUG"):
+            raise
+        print(f"Error: unexpected {type(exc).__name__}: {exc} (a bug in callmine; "
+              "rerun with CALLMINE_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

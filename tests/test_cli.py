@@ -74,3 +74,24 @@ def test_discover_says_whether_cross_lingual_concepts_were_used(tmp_path, capsys
     assert main(["discover", str(path), "-o", str(tmp_path / "out"), "--k", "2", "--concepts", flag, "-q"]) == 0
     out = capsys.readouterr().out
     assert f"cross-lingual concepts: {said}" in out
+
+
+def test_an_unexpected_failure_is_one_error_line_not_a_traceback(monkeypatch, capsys):
+    import callmine.cli as cli
+
+    def boom(args):
+        raise ValueError("dimension mismatch")
+
+    monkeypatch.setattr(cli, "_cmd_egdi", boom)
+    monkeypatch.delenv("CALLMINE_DEBUG", raising=False)
+    assert cli.main(["egdi", "--osi", "0.5", "--tii", "0.5", "--hci", "0.5"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: unexpected ValueError: dimension mismatch") and "Traceback" not in err
+
+
+def test_an_unwritable_output_is_one_error_line(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code = main(["forecast", "--base", "14000", "-o", str(blocker / "sub" / "out.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.splitlines()[-1].startswith("Error: ")
