@@ -44,30 +44,31 @@ Method
    a stability score: the mean best Jaccard overlap of the type with the
    clusters of ``n_stability_runs`` re-clusterings of 80% subsamples with
    other seeds (1 = always found again the same).
+
+Steps 3-6 and the stability score are pure functions in
+:mod:`callmine.clustering`; :func:`discover_file` lives in
+:mod:`callmine.discover_file` (both re-exported here).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import warnings
-from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.manifold import SpectralEmbedding
-from sklearn.metrics import silhouette_score
-from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from callmine.clustering import (choose_k, cluster_accuracy, k_grid, order_by_size,
+                                 outlier_cutoffs, spectral_embedding, spectral_space, stability)
+# the file-level job lives in discover_file.py, the clustering maths in clustering.py;
+# their public names stay importable from here
+from callmine.discover_file import (NO_TEXT_LABEL, OUTLIER_LABEL,  # noqa: F401
+                                    _reservoir, discover_file)
 from callmine.errors import CallmineError
 
 __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid",
@@ -77,54 +78,6 @@ PROFILES = ("fast", "accurate")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
 #: the calls is not in the most common language (``callmine.text.detect_language``).
 _MULTILINGUAL_SHARE = 0.1
-#: ``type_label`` of calls that fit no type (cluster -1).
-OUTLIER_LABEL = "(unassigned)"
-#: ``type_label`` of input rows without usable text (cluster -1).
-NO_TEXT_LABEL = "(no text)"
-
-
-def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
-    """Accuracy after the best one-to-one matching of clusters to labels (Hungarian).
-
-    Every predicted cluster (including ``-1``) is one group; unmatched groups
-    count as errors.
-
-    >>> cluster_accuracy(["a", "a", "b", "b"], [1, 1, 0, 0])
-    1.0
-    >>> cluster_accuracy(["a", "a", "b", "b"], [0, 0, 0, 1])
-    0.75
-    """
-    yt = pd.factorize(np.asarray(y_true, dtype=object))[0]
-    yp = pd.factorize(np.asarray(y_pred, dtype=object))[0]
-    if len(yt) != len(yp):
-        raise CallmineError(f"y_true and y_pred differ in length: {len(yt)} != {len(yp)}")
-    if len(yt) == 0:
-        return 0.0
-    table = np.zeros((yp.max() + 1, yt.max() + 1))
-    np.add.at(table, (yp, yt), 1)
-    rows, cols = linear_sum_assignment(-table)
-    return float(table[rows, cols].sum() / len(yt))
-
-
-def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
-    """The numbers of types tried by ``k="auto"`` for ``n`` calls.
-
-    Every k below 10, then steps of 5 up to 50, of 10 up to 150 and of 25
-    above, within ``k_range`` and at most ``n // 10`` (at least 10 calls per
-    type on average).
-
-    >>> k_grid(3080)[:4], k_grid(3080)[-1]
-    ([5, 6, 7, 8], 150)
-    >>> k_grid(60, (2, 150))
-    [2, 3, 4, 5, 6]
-    """
-    lo, hi = int(k_range[0]), int(k_range[1])
-    hi = min(hi, max(2, n // 10))
-    lo = max(2, min(lo, hi))
-    grid = list(range(2, 10)) + list(range(10, 51, 5)) + list(range(60, 151, 10)) \
-        + list(range(175, 1001, 25))
-    out = sorted({k for k in grid if lo <= k <= hi} | {lo})
-    return out
 
 
 def _as_texts(X) -> list[str]:
@@ -403,55 +356,6 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.concept_vectorizer_ = TfidfVectorizer(analyzer=str.split, binary=True,
                                                    lowercase=False).fit(docs)
 
-    def _spectral(self, Z: np.ndarray) -> np.ndarray:
-        n = Z.shape[0]
-        nn = min(int(self.n_neighbors), n - 1)
-        graph = NearestNeighbors(n_neighbors=nn + 1, metric="cosine").fit(Z) \
-            .kneighbors_graph(Z, mode="connectivity")
-        graph.setdiag(0)
-        graph.eliminate_zeros()
-        graph = 0.5 * (graph + graph.T)
-        dim = max(1, min(int(self.spectral_dim), n - 2))
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Graph is not fully connected")
-            U = SpectralEmbedding(n_components=dim, affinity="precomputed",
-                                  random_state=self._seed(1)).fit_transform(graph)
-        return U
-
-    @staticmethod
-    def _space(U: np.ndarray, k: int) -> np.ndarray:
-        """The first min(k, dim) spectral coordinates, rows L2-normalised (k types need ~k)."""
-        return normalize(U[:, : max(2, min(k, U.shape[1]))])
-
-    def _choose_k(self, U: np.ndarray, weight: np.ndarray, spectral: bool = True):
-        n = U.shape[0]
-        grid = k_grid(n, self.k_range)
-        rows = []
-        rs = check_random_state(self._seed(2))
-        sample = np.sort(rs.choice(n, min(n, 4000), replace=False))
-        for k in grid:
-            if k >= n:
-                continue
-            # one space for every k, so that the silhouettes are comparable
-            V = normalize(U) if spectral else U
-            lab = KMeans(k, n_init=2, random_state=self._seed(3)).fit_predict(
-                V, sample_weight=weight)
-            ls = lab[sample]
-            sil = silhouette_score(V[sample], ls) if 1 < len(np.unique(ls)) < len(sample) else -1.0
-            rows.append({"k": k, "silhouette": round(float(sil), 4)})
-            self._say(f"  k={k}: silhouette {sil:.3f}")
-        table = pd.DataFrame(rows)
-        best = table["silhouette"].max()
-        ok = table["silhouette"] >= (1 - float(self.k_tolerance)) * best
-        k = int(table.loc[ok, "k"].min())
-        table["chosen"] = table["k"] == k
-        kbest = int(table.loc[table["silhouette"].idxmax(), "k"])
-        reason = (f"k={k}: the smallest number of types whose silhouette "
-                  f"({float(table.loc[table['chosen'], 'silhouette'].iloc[0]):.3f}) is within "
-                  f"{100 * float(self.k_tolerance):g}% of the best on the grid "
-                  f"({best:.3f} at k={kbest}); k tried: {grid[0]}..{grid[-1]}")
-        return k, table, reason
-
     def _outliers(self, Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """Labels with calls too far from their type centre set to -1."""
         if self.outlier_threshold is None:
@@ -461,28 +365,6 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         far = (labels >= 0) & (dist > self.outlier_cutoff_[np.maximum(labels, 0)])
         out[far] = -1
         return out
-
-    def _stability(self, U: np.ndarray, labels: np.ndarray, k: int,
-                   weight: np.ndarray) -> np.ndarray:
-        runs = int(self.n_stability_runs)
-        n = len(labels)
-        if runs == 0 or n < 10:
-            return np.full(k, np.nan)
-        rs = check_random_state(self._seed(4))
-        scores = np.zeros((runs, k))
-        for r in range(runs):
-            sub = np.sort(rs.choice(n, max(k + 1, int(0.8 * n)), replace=False))
-            other = KMeans(k, n_init=1, random_state=self._seed(100 + r)).fit_predict(
-                U[sub], sample_weight=weight[sub])
-            mine = labels[sub]
-            table = pd.crosstab(mine, other)
-            sizes_a = table.sum(axis=1).to_numpy()[:, None]
-            sizes_b = table.sum(axis=0).to_numpy()[None, :]
-            inter = table.to_numpy()
-            jac = inter / (sizes_a + sizes_b - inter)
-            best = pd.Series(jac.max(axis=1), index=table.index)
-            scores[r] = best.reindex(range(k)).fillna(0.0).to_numpy()
-        return scores.mean(axis=0)
 
     # ------------------------------------------------------------------ API
     def fit(self, X, y=None) -> "RequestTypeDiscoverer":
@@ -541,26 +423,25 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self._say(f"spectral embedding of the neighbour graph of {n_uniq:,} distinct texts")
         # too few distinct texts for a meaningful graph: cluster the representation itself
         use_graph = n_uniq >= max(20, 3 * (k if k != "auto" else 2))
-        U = self._spectral(Zu) if use_graph else Zu
+        U = spectral_embedding(Zu, n_neighbors=int(self.n_neighbors),
+                               n_components=int(self.spectral_dim),
+                               random_state=self._seed(1)) if use_graph else Zu
 
         if k == "auto":
             self._say("choosing the number of types")
-            k, self.k_selection_, self.k_reason_ = self._choose_k(U, weight, use_graph)
+            k, self.k_selection_, self.k_reason_ = choose_k(
+                U, weight, k_range=self.k_range, k_tolerance=float(self.k_tolerance),
+                spectral=use_graph, sample_seed=self._seed(2), kmeans_seed=self._seed(3),
+                say=self._say)
         else:
             self.k_selection_ = None
             self.k_reason_ = f"k={k} was given"
         if use_graph:
-            U = self._space(U, k)
+            U = spectral_space(U, k)
         km = KMeans(k, n_init=int(self.n_init), random_state=self._seed(6)).fit(
             U, sample_weight=weight)
-        raw = km.labels_
         # number types by size, largest first (ties: first seen)
-        counts = np.bincount(raw, weights=weight, minlength=k)
-        order = np.lexsort((np.arange(k), -counts))
-        remap = np.empty(k, dtype=int)
-        remap[order] = np.arange(k)
-        uniq_labels = remap[raw]
-        k = int((counts > 0).sum())
+        uniq_labels, k = order_by_size(km.labels_, weight, k)
         self.n_clusters_ = k
 
         cent = np.vstack([np.average(Zu[uniq_labels == c], axis=0, weights=weight[uniq_labels == c])
@@ -569,16 +450,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Z = Zu[inverse]
         fit_labels = uniq_labels[inverse]
         dist = 1.0 - np.einsum("ij,ij->i", Z, self.centroids_[fit_labels])
-        cut = np.empty(k)
-        for c in range(k):
-            d = dist[fit_labels == c]
-            med = np.median(d)
-            mad = 1.4826 * np.median(np.abs(d - med))
-            spread = max(mad, 0.25 * float(np.std(d)), 1e-3)
-            t = np.inf if self.outlier_threshold is None else float(self.outlier_threshold)
-            cut[c] = med + t * spread
-        self.outlier_cutoff_ = cut
-        self.stability_ = self._stability(U, uniq_labels, k, weight)
+        self.outlier_cutoff_ = outlier_cutoffs(dist, fit_labels, k, self.outlier_threshold)
+        self.stability_ = stability(U, uniq_labels, k, weight,
+                                    n_runs=int(self.n_stability_runs),
+                                    sample_seed=self._seed(4), kmeans_seed=self._seed(100))
         fit_labels = self._outliers(Z, fit_labels)
 
         labels = np.full(n, -1, dtype=int)
@@ -642,156 +517,3 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             "examples": [" | ".join(e) for e in self.examples_],
             "stability": np.round(self.stability_, 3),
         })
-
-
-# ---------------------------------------------------------------------------
-# Files
-# ---------------------------------------------------------------------------
-
-def _reservoir(path, *, text_col, encoding, chunksize, size, seed):
-    """One pass: a uniform random sample of ``size`` (position, text) and the counts."""
-    from callmine.io import iter_calls
-
-    rs = np.random.RandomState(seed)
-    positions: list[int] = []
-    texts: list[str] = []
-    seen = 0
-    n_input = 0
-    n_rejects = 0
-    for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize):
-        n_input += chunk.n_input
-        n_rejects += len(chunk.rejects)
-        col = chunk.rows[text_col].astype("string").fillna("").tolist()
-        pos = chunk.rows.index.to_numpy()
-        m = len(col)
-        if m == 0:
-            continue
-        # Algorithm R, vectorised per chunk
-        fill = max(0, min(size - len(texts), m))
-        positions.extend(int(p) for p in pos[:fill])
-        texts.extend(col[:fill])
-        if fill < m:
-            idx = np.arange(fill, m)
-            j = (rs.random_sample(len(idx)) * (seen + idx + 1)).astype(np.int64)
-            for i, slot in zip(idx[j < size], j[j < size]):
-                positions[slot] = int(pos[i])
-                texts[slot] = col[i]
-        seen += m
-    order = np.argsort(positions, kind="stable")
-    return ([positions[i] for i in order], [texts[i] for i in order], n_input, n_rejects, seen)
-
-
-def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_col: str = "text",
-                  encoding: str | None = None, k="auto", profile: str = "fast",
-                  random_state: int = 0, chunksize: int = 50_000,
-                  progress: Callable[[str], None] | None = None, **params) -> dict:
-    """Discover request types in a call-log file and write the result.
-
-    Reads the file twice in chunks (constant memory): once to draw a random
-    sample of at most ``max_fit_samples`` calls to fit on, once to assign
-    every call. Writes into ``out_dir``:
-
-    * ``assignments.csv``: one row per input row, in input order: ``row``
-      (0-based input position), ``cluster`` (-1: outlier or no text) and
-      ``type_label`` (``"(unassigned)"`` for outliers, ``"(no text)"`` for
-      rows without usable text, which are never dropped silently);
-    * ``types.csv``: one row per type (see :meth:`RequestTypeDiscoverer.describe`);
-      ``share`` is relative to the rows with text;
-    * ``k_selection.csv`` with ``k="auto"``: the criterion for every k tried;
-    * ``summary.json``: counts, the chosen k and why.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Call log (.csv, .csv.gz, .tsv, .jsonl, .parquet).
-    out_dir : str or path-like
-        Created if missing.
-    text_col, encoding : see :func:`callmine.io.iter_calls`.
-    k, profile, random_state, **params : see :class:`RequestTypeDiscoverer`.
-    chunksize : int, default=50000
-        Rows read and assigned at a time.
-    progress : callable, optional
-        Receives progress messages.
-
-    Returns
-    -------
-    dict
-        The summary written to ``summary.json``.
-    """
-    from callmine.io import iter_calls, write_table
-
-    say = progress or (lambda msg: None)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise CallmineError(f"output folder {str(out)!r} exists and is not a folder")
-    disc = RequestTypeDiscoverer(k=k, profile=profile, random_state=random_state,
-                                 verbose=progress or False, **params)
-    disc._validate()
-    max_fit = int(disc.max_fit_samples)
-    say(f"reading {path}")
-    positions, texts, n_input, n_rejects, n_text = _reservoir(
-        path, text_col=text_col, encoding=encoding, chunksize=chunksize, size=max_fit,
-        seed=int(random_state) if isinstance(random_state, (int, np.integer)) else 0)
-    if n_text < 3:
-        raise CallmineError(f"{path}: need at least 3 rows with text in column {text_col!r} "
-                            f"to discover types, found {n_text}")
-    say(f"{n_input:,} rows, {n_rejects:,} without usable text; fitting on {len(texts):,}")
-    disc.fit(texts)
-    fitted = dict(zip(positions, disc.labels_.tolist()))
-    names = np.array(list(disc.type_labels_) + [OUTLIER_LABEL], dtype=object)
-
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "assignments.csv"
-    tmp = out / ".assignments.csv.part"
-    sizes = np.zeros(disc.n_clusters_, dtype=np.int64)
-    n_out = 0
-    done = 0
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        fh.write("row,cluster,type_label\n")
-        for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize):
-            pos = chunk.rows.index.to_numpy()
-            lab = np.full(len(pos), -2, dtype=int)
-            known = np.array([p in fitted for p in pos.tolist()], dtype=bool)
-            if known.any():
-                lab[known] = [fitted[p] for p in pos[known].tolist()]
-            if (~known).any():
-                col = chunk.rows[text_col].astype("string").fillna("")
-                lab[~known] = disc.predict(col[~known].tolist())
-            part = pd.DataFrame({"row": pos, "cluster": lab, "type_label": names[lab]})
-            if len(chunk.rejects):
-                rej = pd.DataFrame({"row": chunk.rejects["row"].to_numpy(dtype=np.int64),
-                                    "cluster": -1, "type_label": NO_TEXT_LABEL})
-                part = pd.concat([part, rej], ignore_index=True).sort_values("row", kind="stable")
-            part.to_csv(fh, header=False, index=False, lineterminator="\n")
-            sizes += np.bincount(lab[lab >= 0], minlength=disc.n_clusters_)[: disc.n_clusters_]
-            n_out += int((lab < 0).sum())
-            done += chunk.n_input
-            say(f"assigned {done:,} / {n_input:,} rows")
-    os.replace(tmp, target)
-
-    types = disc.describe(np.zeros(0, dtype=int))
-    types["size"] = sizes
-    types["share"] = np.round(sizes / max(n_text, 1), 4)
-    write_table(types, out / "types.csv")
-    if disc.k_selection_ is not None:
-        write_table(disc.k_selection_, out / "k_selection.csv")
-    elif (out / "k_selection.csv").exists():
-        (out / "k_selection.csv").unlink()  # from an earlier run with k=auto: no longer true
-    summary = {
-        "input": str(path),
-        "rows": int(n_input),
-        "rows_without_text": int(n_rejects),
-        "rows_with_text": int(n_text),
-        "fitted_on": int(len(texts)),
-        "profile": profile,
-        "k": int(disc.n_clusters_),
-        "k_reason": disc.k_reason_,
-        "concepts": getattr(disc, "concepts_reason_", ""),
-        "outliers": int(n_out),
-        "outlier_share": round(n_out / max(n_text, 1), 4),
-        "random_state": random_state,
-    }
-    tmp_json = out / ".summary.json.part"
-    tmp_json.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp_json, out / "summary.json")
-    return summary

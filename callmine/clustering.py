@@ -1,0 +1,208 @@
+"""Clustering maths of request-type discovery, as pure functions.
+
+Used by :class:`callmine.discover.RequestTypeDiscoverer` (steps 3-6 and the
+stability score of its method): the spectral embedding of a symmetric
+k-nearest-neighbour graph, the choice of the number of types from the
+silhouette on a grid of k, the robust outlier cut-offs, the stability of
+types under re-clustering, and the cluster accuracy used by the benchmarks.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import KMeans
+from sklearn.manifold import SpectralEmbedding
+from sklearn.metrics import silhouette_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
+
+from callmine.errors import CallmineError
+
+__all__ = ["cluster_accuracy", "k_grid", "spectral_embedding", "spectral_space", "choose_k",
+           "order_by_size", "outlier_cutoffs", "stability"]
+
+
+def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
+    """Accuracy after the best one-to-one matching of clusters to labels (Hungarian).
+
+    Every predicted cluster (including ``-1``) is one group; unmatched groups
+    count as errors.
+
+    >>> cluster_accuracy(["a", "a", "b", "b"], [1, 1, 0, 0])
+    1.0
+    >>> cluster_accuracy(["a", "a", "b", "b"], [0, 0, 0, 1])
+    0.75
+    """
+    yt = pd.factorize(np.asarray(y_true, dtype=object))[0]
+    yp = pd.factorize(np.asarray(y_pred, dtype=object))[0]
+    if len(yt) != len(yp):
+        raise CallmineError(f"y_true and y_pred differ in length: {len(yt)} != {len(yp)}")
+    if len(yt) == 0:
+        return 0.0
+    table = np.zeros((yp.max() + 1, yt.max() + 1))
+    np.add.at(table, (yp, yt), 1)
+    rows, cols = linear_sum_assignment(-table)
+    return float(table[rows, cols].sum() / len(yt))
+
+
+def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
+    """The numbers of types tried by ``k="auto"`` for ``n`` calls.
+
+    Every k below 10, then steps of 5 up to 50, of 10 up to 150 and of 25
+    above, within ``k_range`` and at most ``n // 10`` (at least 10 calls per
+    type on average).
+
+    >>> k_grid(3080)[:4], k_grid(3080)[-1]
+    ([5, 6, 7, 8], 150)
+    >>> k_grid(60, (2, 150))
+    [2, 3, 4, 5, 6]
+    """
+    lo, hi = int(k_range[0]), int(k_range[1])
+    hi = min(hi, max(2, n // 10))
+    lo = max(2, min(lo, hi))
+    grid = list(range(2, 10)) + list(range(10, 51, 5)) + list(range(60, 151, 10)) \
+        + list(range(175, 1001, 25))
+    out = sorted({k for k in grid if lo <= k <= hi} | {lo})
+    return out
+
+
+def spectral_embedding(Z: np.ndarray, *, n_neighbors: int = 10, n_components: int = 30,
+                       random_state: int | None = None) -> np.ndarray:
+    """Laplacian eigenmaps of the symmetric cosine kNN graph over the rows of ``Z``.
+
+    ``n_neighbors`` is capped at ``n - 1`` and ``n_components`` at ``n - 2``
+    (at least 1); a graph that is not fully connected is accepted silently.
+    """
+    n = Z.shape[0]
+    nn = min(int(n_neighbors), n - 1)
+    graph = NearestNeighbors(n_neighbors=nn + 1, metric="cosine").fit(Z) \
+        .kneighbors_graph(Z, mode="connectivity")
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    graph = 0.5 * (graph + graph.T)
+    dim = max(1, min(int(n_components), n - 2))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+        U = SpectralEmbedding(n_components=dim, affinity="precomputed",
+                              random_state=random_state).fit_transform(graph)
+    return U
+
+
+def spectral_space(U: np.ndarray, k: int) -> np.ndarray:
+    """The first min(k, dim) spectral coordinates, rows L2-normalised (k types need ~k)."""
+    return normalize(U[:, : max(2, min(k, U.shape[1]))])
+
+
+def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5, 150),
+             k_tolerance: float = 0.05, spectral: bool = True, sample_seed: int = 0,
+             kmeans_seed: int = 0, say: Callable[[str], None] | None = None):
+    """Choose the number of types: the start of the silhouette plateau over :func:`k_grid`.
+
+    KMeans (2 restarts, seed ``kmeans_seed``, rows weighted by ``weight``)
+    for every k of the grid; the silhouette is computed on a sample of up to
+    4,000 rows (seed ``sample_seed``) of ``U`` (rows L2-normalised when
+    ``spectral``). The chosen k is the smallest whose silhouette is at least
+    ``(1 - k_tolerance)`` times the best.
+
+    Returns
+    -------
+    k : int
+    table : pandas.DataFrame
+        ``k``, ``silhouette`` and ``chosen`` for every k tried.
+    reason : str
+        Why this k, in one sentence.
+    """
+    say = say or (lambda msg: None)
+    n = U.shape[0]
+    grid = k_grid(n, k_range)
+    rows = []
+    rs = check_random_state(sample_seed)
+    sample = np.sort(rs.choice(n, min(n, 4000), replace=False))
+    for k in grid:
+        if k >= n:
+            continue
+        # one space for every k, so that the silhouettes are comparable
+        V = normalize(U) if spectral else U
+        lab = KMeans(k, n_init=2, random_state=kmeans_seed).fit_predict(
+            V, sample_weight=weight)
+        ls = lab[sample]
+        sil = silhouette_score(V[sample], ls) if 1 < len(np.unique(ls)) < len(sample) else -1.0
+        rows.append({"k": k, "silhouette": round(float(sil), 4)})
+        say(f"  k={k}: silhouette {sil:.3f}")
+    table = pd.DataFrame(rows)
+    best = table["silhouette"].max()
+    ok = table["silhouette"] >= (1 - float(k_tolerance)) * best
+    k = int(table.loc[ok, "k"].min())
+    table["chosen"] = table["k"] == k
+    kbest = int(table.loc[table["silhouette"].idxmax(), "k"])
+    reason = (f"k={k}: the smallest number of types whose silhouette "
+              f"({float(table.loc[table['chosen'], 'silhouette'].iloc[0]):.3f}) is within "
+              f"{100 * float(k_tolerance):g}% of the best on the grid "
+              f"({best:.3f} at k={kbest}); k tried: {grid[0]}..{grid[-1]}")
+    return k, table, reason
+
+
+def order_by_size(labels: np.ndarray, weight: np.ndarray, k: int) -> tuple[np.ndarray, int]:
+    """Renumber clusters ``0..k-1`` by total weight, largest first (ties: lower number first).
+
+    Returns the new labels and the number of non-empty clusters.
+    """
+    counts = np.bincount(labels, weights=weight, minlength=k)
+    order = np.lexsort((np.arange(k), -counts))
+    remap = np.empty(k, dtype=int)
+    remap[order] = np.arange(k)
+    return remap[labels], int((counts > 0).sum())
+
+
+def outlier_cutoffs(dist: np.ndarray, labels: np.ndarray, k: int,
+                    threshold: float | None) -> np.ndarray:
+    """Distance beyond which a member of each cluster is an outlier.
+
+    ``median + threshold * spread`` of the cluster's distances, where spread
+    is the MAD scaled by 1.4826 (at least a quarter of the standard deviation
+    and 1e-3); ``threshold=None`` gives ``inf``.
+    """
+    cut = np.empty(k)
+    for c in range(k):
+        d = dist[labels == c]
+        med = np.median(d)
+        mad = 1.4826 * np.median(np.abs(d - med))
+        spread = max(mad, 0.25 * float(np.std(d)), 1e-3)
+        t = np.inf if threshold is None else float(threshold)
+        cut[c] = med + t * spread
+    return cut
+
+
+def stability(U: np.ndarray, labels: np.ndarray, k: int, weight: np.ndarray, *,
+              n_runs: int = 5, sample_seed: int = 0, kmeans_seed: int = 0) -> np.ndarray:
+    """Mean best Jaccard overlap of each cluster with re-clusterings of 80% subsamples.
+
+    Run ``r`` draws its subsample from one generator seeded ``sample_seed``
+    and uses KMeans seed ``kmeans_seed + r``. NaN for every cluster when
+    ``n_runs`` is 0 or there are fewer than 10 rows.
+    """
+    runs = int(n_runs)
+    n = len(labels)
+    if runs == 0 or n < 10:
+        return np.full(k, np.nan)
+    rs = check_random_state(sample_seed)
+    scores = np.zeros((runs, k))
+    for r in range(runs):
+        sub = np.sort(rs.choice(n, max(k + 1, int(0.8 * n)), replace=False))
+        other = KMeans(k, n_init=1, random_state=kmeans_seed + r).fit_predict(
+            U[sub], sample_weight=weight[sub])
+        mine = labels[sub]
+        table = pd.crosstab(mine, other)
+        sizes_a = table.sum(axis=1).to_numpy()[:, None]
+        sizes_b = table.sum(axis=0).to_numpy()[None, :]
+        inter = table.to_numpy()
+        jac = inter / (sizes_a + sizes_b - inter)
+        best = pd.Series(jac.max(axis=1), index=table.index)
+        scores[r] = best.reindex(range(k)).fillna(0.0).to_numpy()
+    return scores.mean(axis=0)
