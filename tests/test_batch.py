@@ -366,8 +366,8 @@ def test_progress_bar_goes_to_stderr(tmp_path, capsys):
 # Resume
 # ---------------------------------------------------------------------------
 
-class Crash(Exception):
-    pass
+class Crash(BaseException):
+    """A simulated hard stop (like a kill): not an error the CLI turns into 'Error: ...'."""
 
 
 def _crash_after(k):
