@@ -165,17 +165,31 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number >= ``minimum`` (else a usage error, exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {what}; got {text!r}")
+        return value
+    return parse
+
+
+_positive_int = _int_at_least(1)
+
+
 def _k_arg(value: str):
     """--k: 'auto' or an integer >= 2 (discover, issue #5)."""
     if value.strip().lower() == "auto":
         return "auto"
     try:
-        k = int(value)
-    except ValueError:
-        k = 0
-    if k < 2:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'auto', got {value!r}")
-    return k
+        return _int_at_least(2)(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'auto', got {value!r}") from None
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:
@@ -452,24 +466,15 @@ def build_parser() -> argparse.ArgumentParser:
             "chunks are kept in OUTPUT_FILE.partial/ until the end, so --resume continues\n"
             "after a crash with the same result as an uninterrupted run.")
 
-    def positive_int(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = 0
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}")
-        return value
-
     p.add_argument("model_file", metavar="MODEL_FILE", help="model written by 'callmine train'")
     _add_input(p)
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT_FILE",
                    help="output file: .csv, .csv.gz, .tsv, .jsonl or .parquet")
     _add_text_col(p)
     _add_encoding(p)
-    p.add_argument("--jobs", type=positive_int, default=1, metavar="N",
+    p.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
                    help="worker processes, each with the model loaded once (default: 1)")
-    p.add_argument("--chunk-size", type=positive_int, default=50_000, metavar="ROWS",
+    p.add_argument("--chunk-size", type=_positive_int, default=50_000, metavar="ROWS",
                    help="rows per chunk (default: 50000); memory grows with it")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted run from its last finished chunk")
@@ -498,10 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cross-lingual concept lexicon (ru/kk/en e-government terms mapped to one "
                         "token): on when the log mixes languages (auto, default), always, never, "
                         "or a CSV (concept,lang,term) of your own terms added to the shipped ones")
-    p.add_argument("--max-fit-samples", type=int, default=None, metavar="ROWS",
+    p.add_argument("--max-fit-samples", type=_positive_int, default=None, metavar="ROWS",
                    help="fit on at most this many calls drawn at random, assign the rest "
                         "(default: 20000)")
-    p.add_argument("--chunk-size", type=int, default=50_000, metavar="ROWS",
+    p.add_argument("--chunk-size", type=_positive_int, default=50_000, metavar="ROWS",
                    help="rows read and assigned at a time (default: 50000)")
     _add_quiet(p)
 
@@ -564,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", default=None, metavar="DATE", help="first day of year 0 (e.g. 2026-01-01)")
     p.add_argument("--freq", choices=["year", "month", "day"], default="year",
                    help="projection rows: one per year (default), month or day")
-    p.add_argument("--steps", type=int, default=28, metavar="DAYS",
+    p.add_argument("--steps", type=_positive_int, default=28, metavar="DAYS",
                    help="days to forecast from a file (default: 28)")
     p.add_argument("--holidays", default="KZ", metavar="CODE",
                    help="country code of public holidays (default: KZ) or 'none'")

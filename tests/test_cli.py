@@ -95,3 +95,15 @@ def test_an_unwritable_output_is_one_error_line(tmp_path, capsys):
     code = main(["forecast", "--base", "14000", "-o", str(blocker / "sub" / "out.csv")])
     err = capsys.readouterr().err
     assert code == 1 and err.splitlines()[-1].startswith("Error: ")
+
+
+@pytest.mark.parametrize("argv", [
+    ["classify", "m.joblib", "in.csv", "-o", "out.csv", "--jobs", "0"],
+    ["classify", "m.joblib", "in.csv", "-o", "out.csv", "--chunk-size", "many"],
+    ["discover", "in.csv", "-o", "out", "--k", "1"],
+    ["discover", "in.csv", "-o", "out", "--max-fit-samples", "-5"],
+    ["forecast", "--steps", "0"],
+])
+def test_bad_numbers_in_options_are_usage_errors(argv, capsys):
+    assert main(argv) == 2
+    assert "must be" in capsys.readouterr().err
