@@ -30,6 +30,17 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture
+def shared_file():
+    """``shared_file("banking77/test.csv")``: a file of the shared benchmark data, or skip."""
+    def get(relative: str) -> Path:
+        path = SHARED_DATA / relative
+        if not path.is_file():
+            pytest.skip(f"needs the shared benchmark file {path} (absent here)")
+        return path
+    return get
+
+
 def write_csv(path: Path, rows, *, header=("call_id", "text"), encoding="utf-8", sep=",") -> Path:
     import csv
     import io

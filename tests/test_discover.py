@@ -14,7 +14,6 @@ from callmine.discover import (NO_TEXT_LABEL, OUTLIER_LABEL, RequestTypeDiscover
                                cluster_accuracy, discover_file, k_grid)
 from callmine.errors import CallmineError
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 # Four request types, Russian / Kazakh / English, built from templates that share
 # the type's key word, with random filler words around them.
@@ -296,10 +295,8 @@ def test_cli_file_with_too_little_text_is_one_error(tmp_path, capsys):
 # --------------------------------------------------------------------------- real data
 
 @pytest.mark.shared_data
-def test_banking77_fast_profile_beats_plain_kmeans_on_a_slice():
-    path = SHARED_DATA / "banking77" / "test.csv"
-    if not path.is_file():
-        pytest.skip(f"needs BANKING77 at {path} (absent here)")
+def test_banking77_fast_profile_beats_plain_kmeans_on_a_slice(shared_file):
+    path = shared_file("banking77/test.csv")
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import normalized_mutual_info_score as nmi

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,6 @@ from callmine.forecast import (
     spread_intraday,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def synthetic_daily(days=730, start="2024-01-01", growth=0.15, weekend=0.6, noise=0.03, seed=0,
@@ -324,10 +322,8 @@ def test_cli_forecast_names_missing_columns(tmp_path, capsys):
 # --- real data (../shared/data/bank_calls) -----------------------------------------------------
 
 @pytest.mark.shared_data
-def test_bank_calls_single_origin_beats_the_baselines_and_4_2_percent():
-    path = SHARED / "bank_calls" / "bank_calls.csv"
-    if not path.exists():
-        pytest.skip(f"shared benchmark data not found at {path}")
+def test_bank_calls_single_origin_beats_the_baselines_and_4_2_percent(shared_file):
+    path = shared_file("bank_calls/bank_calls.csv")
     raw = pd.read_csv(path)
     stamps = pd.to_datetime(raw["DateTime"].str.rstrip("Z"))     # the Z is wrong: local times
     y = raw["Calls"].groupby(stamps.dt.normalize()).sum().astype(float)
