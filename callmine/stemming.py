@@ -1,6 +1,7 @@
 """Stemming for Russian, English and Kazakh words (used by :mod:`callmine.text`).
 
-- Russian and English: nltk's Snowball stemmers, cached per word.
+- Russian and English: the Snowball stemmers (nltk's, copied to
+  :mod:`callmine.snowball` so that nltk is not imported), cached per word.
 - Kazakh: :func:`stem_kk`, a light suffix stemmer (plural, possessive, case and
   common verb endings).
 - :func:`stem` picks the stemmer per word: Latin script -> English; Cyrillic
@@ -18,8 +19,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from nltk.stem.snowball import SnowballStemmer
 
 from callmine.errors import CallmineError
 from callmine.stopwords import stop_words as _stop_words
@@ -157,8 +156,10 @@ def stem_kk(word: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _snowball(lang: str) -> SnowballStemmer:
-    return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
+def _snowball(lang: str):
+    from callmine.snowball import EnglishStemmer, RussianStemmer
+
+    return {"ru": RussianStemmer, "en": EnglishStemmer}[lang]()
 
 
 @lru_cache(maxsize=300_000)

@@ -9,7 +9,7 @@ scikit-learn wrapper :class:`TextNormalizer`:
 3. normalise: URLs to their domain, case folding, ``ё`` -> ``е``, Latin and
    Cyrillic look-alike letters unified inside a word, numbers mapped to
    ``<num>``, ``<year>``, ``<date>``, ``<time>`` (``1414`` is kept);
-4. tokenise with an nltk :class:`~nltk.tokenize.RegexpTokenizer`;
+4. tokenise (the ``regex`` engine, as nltk's ``RegexpTokenizer``);
 5. drop stop words (ru, kk, en lists shipped in the package);
 6. stem: Snowball for Russian and English, a light suffix stemmer for Kazakh
    (:func:`stem_kk`).
@@ -37,15 +37,42 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 
-import pandas as pd
-from nltk.tokenize import RegexpTokenizer
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from callmine import pii
 from callmine.errors import CallmineError
+# The sklearn-free core of the pipeline (also used by callmine.lean); re-exported here.
+from callmine.normalize import (  # noqa: F401
+    _ALL_SW,
+    _CACHE_LIMIT,
+    _CACHES,
+    _CYR2LAT,
+    _DATE,
+    _HAS_CYR,
+    _KEEP_NUMBERS,
+    _LAT2CYR,
+    _LOOKALIKE_CYR,
+    _LOOKALIKE_LAT,
+    _PLACEHOLDER_TOKENS,
+    _TOKEN_PATTERN,
+    _TOKENIZER,
+    _URL,
+    _YEAR,
+    SPEAKER_OPTIONS,
+    _cache_for,
+    _check_speaker,
+    _missing,
+    _normalized,
+    _process_chunk,
+    _process_token,
+    _tokens,
+    _url_domain,
+    normalize_texts,
+    normalize_token,
+    tokenize,
+)
 from callmine.stemming import (  # noqa: F401  (_stem_snowball: its cache is cleared by the benchmark)
     _HAS_LAT,
     _KK_CHARS,
@@ -76,74 +103,16 @@ __all__ = [
 
 #: Values :func:`detect_language` returns for text with letters.
 LANGUAGE_CODES = ("ru", "kk", "en", "mixed")
-#: Allowed values of the ``speaker`` parameter.
-SPEAKER_OPTIONS = ("customer", "all")
 
 # --------------------------------------------------------------------------- letters
 
 _WORD = re.compile(r"[^\W\d_]+")
-_HAS_CYR = re.compile(r"[а-яёәғқңөұүһі]")
-
-# Latin letters that look like Cyrillic ones (lower case, after case folding;
-# "h", "b", "m", "t", "k" come from capitals Н, В, М, Т, К) and back.
-_LAT2CYR = str.maketrans("aceopxykmthbi", "асеорхукмтнві")
-_CYR2LAT = str.maketrans("асеорхукмтнві", "aceopxykmthbi")
-_LOOKALIKE_CYR = set("асеорхукмтнві")
-_LOOKALIKE_LAT = set("aceopxykmthbi")
-
 # --------------------------------------------------------------------------- tokens
-
-_PLACEHOLDER_TOKENS = frozenset(p.lower() for p in pii.PLACEHOLDERS) | {
-    "<num>",
-    "<year>",
-    "<date>",
-    "<time>",
-    "<url>",
-}
-
-_TOKEN_PATTERN = (
-    r"<[a-z]+>"  # placeholders (already lower-cased)
-    r"|[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:kz|ru|com|org|net|gov|edu|io|info|рф|қаз)(?![^\W_])"
-    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}(?!\d)"  # dates
-    r"|\d{1,2}:\d{2}(?::\d{2})?(?!\d)"  # times
-    r"|\d+(?:[.,]\d+)?"  # numbers
-    r"|[^\W\d_]+(?:['’][^\W\d_]+)*"  # words (hyphens split compounds)
-)
-_TOKENIZER = RegexpTokenizer(_TOKEN_PATTERN)
-
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)
-_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
-_YEAR = re.compile(r"(?:19|20)\d\d$")
-_KEEP_NUMBERS = frozenset({"1414"})
-
-
-def _url_domain(m: re.Match) -> str:
-    s = m.group()
-    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", s, flags=re.I)
-    return " " + s.split("/", 1)[0].split("?", 1)[0].rstrip(".,;:!)") + " "
-
-
-def tokenize(text: str) -> list[str]:
-    """Split lower-cased ``text`` into raw tokens (no stemming, no stop words).
-
-    Uses an nltk :class:`~nltk.tokenize.RegexpTokenizer`; words, numbers,
-    dates, times, domains and ``<placeholders>`` are tokens; hyphenated
-    compounds are split; punctuation is dropped.
-
-    >>> tokenize("Звонил 12.05.2024 в 14:30 на egov.kz, <PHONE>")
-    ['звонил', '12.05.2024', 'в', '14:30', 'на', 'egov.kz', '<phone>']
-    """
-    low = text.lower()
-    if "://" in low or "www." in low:
-        low = _URL.sub(_url_domain, low)
-    return _TOKENIZER.tokenize(low)
-
 
 # --------------------------------------------------------------------------- language id
 
 _RU_SW = _stop_words("ru")
 _KK_SW = _stop_words("kk")
-_ALL_SW = _stop_words("all")
 _RU_ONLY = _RU_SW - _KK_SW
 _RU_HINT = re.compile(r"[ъьщэё]|(?:ться|тся|ого|его|ому|ему|ые|ие|ая|яя|ой|ей|ия|ть)$")
 # words that say nothing about the language: fillers both languages use, turn markers
@@ -223,112 +192,6 @@ def detect_language(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- per-token step
-
-
-def normalize_token(tok: str) -> str:
-    """Normalise one lower-case token (no stemming, no stop-word removal).
-
-    ``ё`` becomes ``е``; inside a word mixing scripts, look-alike letters are
-    converted to the word's majority script; numbers become ``<num>``
-    (``<year>`` for 1900-2099, ``<date>``, ``<time>``), except ``1414``.
-
-    >>> [normalize_token(t) for t in ("ёлка", "cпpавка", "1414", "15000", "2024", "14:30")]
-    ['елка', 'справка', '1414', '<num>', '<year>', '<time>']
-    """
-    if tok in _PLACEHOLDER_TOKENS:
-        return tok
-    c = tok[0]
-    if c.isdigit():
-        if tok in _KEEP_NUMBERS:
-            return tok
-        if ":" in tok:
-            return "<time>"
-        if _DATE.match(tok):
-            return "<date>"
-        if _YEAR.match(tok):
-            return "<year>"
-        if "." in tok and tok[-1].isalpha():  # domain starting with a digit
-            return tok
-        return "<num>"
-    if c == "<":
-        return tok
-    if "ё" in tok:
-        tok = tok.replace("ё", "е")
-    if _HAS_LAT.search(tok) is not None and _HAS_CYR.search(tok) is not None and "." not in tok:
-        n_cyr = sum(1 for ch in tok if ch not in _LOOKALIKE_CYR and _HAS_CYR.match(ch))
-        n_lat = sum(1 for ch in tok if ch not in _LOOKALIKE_LAT and _HAS_LAT.match(ch))
-        tok = tok.translate(_CYR2LAT) if n_lat > n_cyr else tok.translate(_LAT2CYR)
-    return tok
-
-
-def _process_token(tok: str, do_stem: bool, drop_stop: bool, min_len: int) -> str | None:
-    t = normalize_token(tok)
-    if t[0] == "<" or t[0].isdigit() or "." in t:
-        return t
-    if drop_stop and t in _ALL_SW:
-        return None
-    if len(t) < min_len:
-        return None
-    if do_stem:
-        t = stem(t)
-    return t
-
-
-def _process_chunk(chunk: str, do_stem: bool, drop_stop: bool, min_len: int) -> str:
-    """Output tokens (space-joined, maybe "") of one lower-case whitespace chunk."""
-    out = []
-    for tok in _TOKENIZER.tokenize(chunk):
-        t = _process_token(tok, do_stem, drop_stop, min_len)
-        if t:
-            out.append(t)
-    return " ".join(out)
-
-
-# One cache per option set: lower-cased whitespace-separated chunk ("справку,")
-# -> its output tokens joined by spaces ("справк"; "" when all are dropped).
-_CACHES: dict[tuple, dict[str, str]] = {}
-_CACHE_LIMIT = 500_000
-
-
-def _cache_for(do_stem: bool, drop_stop: bool, min_len: int) -> dict[str, str]:
-    key = (do_stem, drop_stop, min_len)
-    cache = _CACHES.get(key)
-    if cache is None or len(cache) > _CACHE_LIMIT:
-        cache = _CACHES[key] = {}
-    return cache
-
-
-def _normalized(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int) -> str:
-    """Normalised token string of ``text`` (already redacted / speaker-filtered)."""
-    low = text.lower()
-    if "://" in low or "www." in low:
-        low = _URL.sub(_url_domain, low)
-    chunks = low.split()
-    try:  # the common case: every chunk seen before
-        return " ".join(filter(None, map(cache.__getitem__, chunks)))
-    except KeyError:
-        for c in set(chunks).difference(cache):
-            cache[c] = _process_chunk(c, do_stem, drop_stop, min_len)
-        return " ".join(filter(None, map(cache.__getitem__, chunks)))
-
-
-def _tokens(text: str, cache: dict, do_stem: bool, drop_stop: bool, min_len: int) -> list[str]:
-    return _normalized(text, cache, do_stem, drop_stop, min_len).split()
-
-
-def _missing(value) -> bool:
-    """None, NaN, pandas.NA or NaT: a missing text."""
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):  # array-like values
-        return False
-
-
-def _check_speaker(speaker) -> None:
-    if speaker not in SPEAKER_OPTIONS:
-        raise CallmineError(
-            f"speaker must be one of {', '.join(map(repr, SPEAKER_OPTIONS))}, got {speaker!r}"
-        )
 
 
 def analyze(
@@ -552,25 +415,8 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return [d.split() for d in self._normalize_all(X)]
 
     def _normalize_all(self, X) -> list[str]:
-        if isinstance(X, str):
-            raise CallmineError(
-                "TextNormalizer expects a list of texts, got one str; wrap it in a list"
-            )
-        do_stem, drop, ml = bool(self.stem), bool(self.stop_words), self.min_token_len
-        cache = _cache_for(do_stem, drop, ml)
-        do_redact = bool(self.redact)
-        side = customer_side if self.speaker == "customer" else _strip_markers
-        redact = pii.redact
-        out = []
-        for text in X:
-            if not isinstance(text, str):
-                text = "" if _missing(text) else str(text)
-            if do_redact:
-                text = redact(text)
-            if ":" in text:
-                text = side(text)
-            out.append(_normalized(text, cache, do_stem, drop, ml))
-        return out
+        return normalize_texts(X, redact=self.redact, speaker=self.speaker, stem=self.stem,
+                               stop_words=self.stop_words, min_token_len=self.min_token_len)
 
     def fit(self, X, y=None) -> "TextNormalizer":
         """Validate parameters and, if asked, learn boilerplate phrases from ``X``."""

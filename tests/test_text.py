@@ -286,3 +286,52 @@ def test_vectorizer_fitted_through_the_pipeline_holds_no_personal_data(speaker):
                 if kind != "person":
                     assert value not in blob
 
+
+
+# --------------------------------------------------------------------------- no nltk at run time
+
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _corpus_words() -> list[str]:
+    text = (_ROOT / "sample_data" / "calls.csv").read_text(encoding="utf-8").lower()
+    extra = ("applications running connected generously happiness relational conditional "
+             "hopefully skies dying news innings proceed exceed succeed cards transferring "
+             "заявления переоформить получившийся отказаться зарегистрированных пособиями "
+             "ёлками красивейший подписывающимся")
+    return sorted(set(re.findall(r"[^\W\d_]+", text)) | set(extra.split()))
+
+
+def test_snowball_stems_are_nltks():
+    """callmine.snowball (a copy of nltk's Russian and English stemmers) stems every word as nltk does."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    from callmine.snowball import EnglishStemmer, RussianStemmer
+
+    words = _corpus_words()
+    assert len(words) > 2000
+    for ours, theirs in ((RussianStemmer(), SnowballStemmer("russian")),
+                         (EnglishStemmer(), SnowballStemmer("english"))):
+        assert [ours.stem(w) for w in words] == [theirs.stem(w) for w in words]
+
+
+def test_tokenizer_is_nltks_regexp_tokenizer():
+    from nltk.tokenize import RegexpTokenizer
+
+    from callmine.normalize import _TOKEN_PATTERN, _TOKENIZER
+
+    nltk_tok = RegexpTokenizer(_TOKEN_PATTERN)
+    lines = (_ROOT / "sample_data" / "calls.csv").read_text(encoding="utf-8").lower().splitlines()[:3000]
+    lines += ["ударе\u0301ние и\u0301 слово", "www.egov.kz/cms 12.05.2024 14:30:15 1,5 don’t it's <iin>"]
+    assert [_TOKENIZER.tokenize(t) for t in lines] == [nltk_tok.tokenize(t) for t in lines]
+
+
+def test_text_pipeline_imports_neither_nltk_nor_sklearn():
+    """The core used to classify (callmine.normalize) starts without nltk or scikit-learn."""
+    import subprocess
+
+    code = ("import sys\nfrom callmine.normalize import normalize_texts\n"
+            "assert normalize_texts(['Клиент: нужна справка, applications']) == ['справк applic']\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('nltk', 'sklearn')]\n"
+            "assert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=_ROOT)
