@@ -72,11 +72,15 @@ DEFAULT_CHUNKSIZE = 50_000
 # ---------------------------------------------------------------------------
 
 def load(model: Any) -> Any:
-    """Return ``model`` itself, or the model stored at ``model`` when it is a path."""
-    if isinstance(model, (str, os.PathLike)):
-        from callmine.persist import load_model
+    """Return ``model`` itself, or the model stored at ``model`` when it is a path.
 
-        return load_model(model)
+    A path is loaded with :func:`callmine.persist.load_predictor`: a ``fast``
+    model predicts without importing scikit-learn (same results).
+    """
+    if isinstance(model, (str, os.PathLike)):
+        from callmine.persist import load_predictor
+
+        return load_predictor(model)
     if not hasattr(model, "predict_with_confidence"):
         raise ModelError(f"model must be a model file or an object with predict_with_confidence(); "
                          f"got {type(model).__name__}")

@@ -50,6 +50,7 @@ from sklearn.utils.validation import check_is_fitted
 from callmine.errors import CallmineError, DataError
 from callmine.evaluation import _ece, cross_evaluate, evaluate  # re-exported: public API of classify
 from callmine.features import NgramFeaturizer
+from callmine.normalize import _as_texts  # noqa: F401  (also imported from here by callmine.evaluation)
 
 __all__ = ["PROFILES", "RequestTypeClassifier", "TextCleaner", "evaluate", "cross_evaluate"]
 
@@ -58,31 +59,6 @@ PROFILES = ("fast", "accurate")
 #: Largest threshold ``threshold="auto"`` may choose: beyond it a model rejects
 #: most requests it is right about; give it rows labelled ``other`` instead.
 MAX_AUTO_THRESHOLD = 0.9
-
-
-def _as_texts(X, name: str = "X") -> np.ndarray:
-    """Return X as a 1-D object array of str (None/NaN become "")."""
-    if isinstance(X, str):
-        raise CallmineError(f"{name} must be a list of texts, got one str; wrap it in a list")
-    if isinstance(X, pd.DataFrame):
-        if X.shape[1] != 1:
-            raise CallmineError(f"{name} must be one column of texts; got a DataFrame with "
-                                f"columns {list(X.columns)}")
-        X = X.iloc[:, 0]
-    arr = np.asarray(list(X) if not isinstance(X, (np.ndarray, pd.Series)) else X, dtype=object)
-    if arr.ndim != 1:
-        arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
-    if arr.ndim != 1:
-        raise CallmineError(f"{name} must be a 1-D sequence of texts; got shape {arr.shape}")
-    out = np.empty(len(arr), dtype=object)
-    for i, t in enumerate(arr):
-        if isinstance(t, str):
-            out[i] = t
-        elif t is None or (isinstance(t, float) and math.isnan(t)) or t is pd.NA:
-            out[i] = ""
-        else:
-            out[i] = str(t)
-    return out
 
 
 class TextCleaner(TransformerMixin, BaseEstimator):

@@ -19,8 +19,10 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -220,6 +222,31 @@ def _check_speaker(speaker) -> None:
         raise CallmineError(
             f"speaker must be one of {', '.join(map(repr, SPEAKER_OPTIONS))}, got {speaker!r}"
         )
+
+
+def _as_texts(X, name: str = "X") -> np.ndarray:
+    """Return X as a 1-D object array of str (None/NaN become "")."""
+    if isinstance(X, str):
+        raise CallmineError(f"{name} must be a list of texts, got one str; wrap it in a list")
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise CallmineError(f"{name} must be one column of texts; got a DataFrame with "
+                                f"columns {list(X.columns)}")
+        X = X.iloc[:, 0]
+    arr = np.asarray(list(X) if not isinstance(X, (np.ndarray, pd.Series)) else X, dtype=object)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
+    if arr.ndim != 1:
+        raise CallmineError(f"{name} must be a 1-D sequence of texts; got shape {arr.shape}")
+    out = np.empty(len(arr), dtype=object)
+    for i, t in enumerate(arr):
+        if isinstance(t, str):
+            out[i] = t
+        elif t is None or (isinstance(t, float) and math.isnan(t)) or t is pd.NA:
+            out[i] = ""
+        else:
+            out[i] = str(t)
+    return out
 
 
 def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: bool = True,

@@ -5,14 +5,20 @@ import lzma
 import os
 import pickle
 import struct
+import subprocess
+import sys
+import zlib
 from pathlib import Path
+
+import numpy as np
 
 import pytest
 
 from callmine.classify import RequestTypeClassifier
 from callmine.errors import ModelError
+from callmine.lean import LeanClassifier, lean_state
 from callmine.persist import (MAGIC, ModelVersionWarning, _digest, data_fingerprint, load_model,
-                              read_metadata, save_model)
+                              load_predictor, read_metadata, save_model)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,10 +156,13 @@ def test_saved_model_contains_no_personal_data(tmp_path):
     path = save_model(clf, tmp_path / "m.joblib")
     data = path.read_bytes()
     header_len = struct.unpack(">Q", data[len(MAGIC):len(MAGIC) + 8])[0]
-    raw = lzma.decompress(data[len(MAGIC) + 8 + header_len:])
+    header = json.loads(data[len(MAGIC) + 8:len(MAGIC) + 8 + header_len])
+    start = len(MAGIC) + 8 + header_len
+    raw = lzma.decompress(data[start:start + header["payload_bytes"]])
+    lean = zlib.decompress(data[start + header["payload_bytes"]:])
     secrets = iins + phones + cards + [p.replace(" ", "") for p in phones + cards]
     secrets += ["Айгерим", "Жаксыбекова", "Johnathan", "Smithers", "айгер", "johnathan", "smither"]
-    for blob in (data, raw):
+    for blob in (data, raw, lean):
         for s in secrets:
             assert s.encode("utf-8") not in blob, s
             assert s.lower().encode("utf-8") not in blob, s
@@ -170,6 +179,11 @@ def test_shipped_default_model_is_small_and_loads():
     model = load_model(path, check_versions=False)
     labels, conf = model.predict_with_confidence(["Абонент: не могу войти в егов пароль не подходит"])
     assert labels[0] in set(meta["labels"]) | {"other"} and 0 <= conf[0] <= 1
+    lean = load_predictor(path, check_versions=False)
+    assert isinstance(lean, LeanClassifier)
+    texts = (ROOT / "sample_data" / "calls.csv").read_text(encoding="utf-8").splitlines()[1:600]
+    expected, got = model.predict_with_confidence(texts), lean.predict_with_confidence(texts)
+    assert got[0].tolist() == expected[0].tolist() and np.array_equal(got[1], expected[1])
 
 
 def test_model_files_get_ordinary_permissions(tmp_path):
@@ -183,3 +197,72 @@ def test_model_files_get_ordinary_permissions(tmp_path):
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert not list(tmp_path.glob("*.tmp"))
+
+
+# --------------------------------------------------------------------------- the lean form
+
+MIXED = TEXTS + ["", None, float("nan"), "Клиент: мой ИИН 900101300007, справка", "card blocked",
+                 "совсем другое", "Оператор: здравствуйте Клиент: карта"] * 2
+
+
+def test_load_predictor_gives_bit_identical_predictions_without_sklearn_objects(model, tmp_path):
+    path = save_model(model, tmp_path / "m.joblib")
+    assert read_metadata(path) == read_metadata(path)  # the lean payload leaves the metadata alone
+    full, lean = load_model(path), load_predictor(path)
+    assert isinstance(lean, LeanClassifier) and lean.classes_.tolist() == full.classes_.tolist()
+    labels, conf = lean.predict_with_confidence(MIXED)
+    exp_labels, exp_conf = full.predict_with_confidence(MIXED)
+    assert labels.tolist() == exp_labels.tolist()
+    assert conf.dtype == exp_conf.dtype and np.array_equal(conf, exp_conf)  # bit for bit
+    assert np.array_equal(lean.predict_proba(MIXED), full.predict_proba(MIXED))
+    assert np.array_equal(lean.decision_function(MIXED), full.decision_function(MIXED))
+    assert lean.predict(MIXED).tolist() == full.predict(MIXED).tolist()
+    assert lean.predict_with_confidence(MIXED, reject=False)[0].tolist() == \
+        full.predict_with_confidence(MIXED, reject=False)[0].tolist()
+
+
+def test_load_predictor_imports_neither_sklearn_nor_nltk(model, tmp_path):
+    path = save_model(model, tmp_path / "m.joblib")
+    code = ("import sys\nfrom callmine.persist import load_predictor\n"
+            f"m = load_predictor({str(path)!r})\n"
+            "print(m.predict(['карта заблокирована'])[0])\n"
+            "bad = [k for k in sys.modules if k.split('.')[0] in ('sklearn', 'nltk')]\n"
+            "assert not bad, bad[:5]\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == model.predict(["карта заблокирована"])[0]
+
+
+def test_binary_model_lean_form_is_bit_identical(tmp_path):
+    clf = RequestTypeClassifier(min_df=1, threshold=None).fit(TEXTS, LABELS)
+    assert clf.pipeline_.named_steps["model"].coef_.shape[0] == 1  # two classes: one row of scores
+    lean = LeanClassifier(lean_state(clf))
+    assert np.array_equal(lean.predict_with_confidence(MIXED)[1], clf.predict_with_confidence(MIXED)[1])
+
+
+def test_models_without_a_lean_form_load_in_full(model, tmp_path):
+    plain = save_model(model, tmp_path / "plain.joblib", lean=False)
+    assert "lean" not in json.dumps(read_metadata(plain)) and not isinstance(load_predictor(plain), LeanClassifier)
+    assert load_predictor(plain).predict(TEXTS).tolist() == model.predict(TEXTS).tolist()
+    boiler = RequestTypeClassifier(min_df=1, remove_boilerplate=True).fit(TEXTS, LABELS)
+    assert lean_state(boiler) is None
+    assert lean_state(object()) is None
+
+
+def test_tampered_lean_payload_is_refused(model, tmp_path):
+    path = save_model(model, tmp_path / "m.joblib")
+    flip_last_byte(path)  # the last byte belongs to the lean payload
+    for loader in (load_model, load_predictor):
+        with pytest.raises(ModelError, match="failed its integrity check"):
+            loader(path)
+
+
+def test_lean_load_warns_about_another_callmine_version(model, tmp_path):
+    path = save_model(model, tmp_path / "m.joblib", metadata={"callmine_version": "0.0.1"})
+    with pytest.warns(ModelVersionWarning, match="callmine 0.0.1"):
+        load_predictor(path)
+
+
+def test_lean_state_of_another_format_is_refused():
+    with pytest.raises(ModelError, match="lean model state of format 99"):
+        LeanClassifier({"lean_format": 99})
