@@ -38,7 +38,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from callmine.batch import _output_frame, classify_frame, load, predict_texts
+from callmine.batch import PredictionCache, _output_frame, classify_frame, load, predict_texts
 from callmine.errors import CallmineError, DataError, MissingExtraError, ModelError
 
 
@@ -56,10 +56,11 @@ class Done:
 # This process and local worker processes
 # ---------------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {"model": None, "error": None}
+_WORKER: dict[str, Any] = {"model": None, "error": None, "cache": None}
 
 
 def _init_worker(model_source: Any) -> None:
+    _WORKER["cache"] = PredictionCache()  # this worker's predictions, kept across its chunks
     try:
         _WORKER["model"] = load(model_source)
     except BaseException as exc:  # reported by the first task, with its message
@@ -77,13 +78,14 @@ def _worker_model() -> Any:
 
 def predict_task(texts: list, dedupe: bool) -> tuple[np.ndarray, np.ndarray]:
     """Task: classify ``texts`` with this worker's model."""
-    return predict_texts(_worker_model(), texts, dedupe=dedupe)
+    return predict_texts(_worker_model(), texts, dedupe=dedupe, cache=_WORKER["cache"])
 
 
 def chunk_task(store, idx: int, rows: pd.DataFrame, rejects: pd.DataFrame, start: int,
                n_input: int, text_col: str, dedupe: bool) -> dict:
     """Task: classify chunk ``idx`` and write its part files to ``store``; returns its stats."""
-    labels, conf = predict_texts(_worker_model(), rows[text_col].to_numpy(dtype=object), dedupe=dedupe)
+    labels, conf = predict_texts(_worker_model(), rows[text_col].to_numpy(dtype=object), dedupe=dedupe,
+                                 cache=_WORKER["cache"])
     return store.write_chunk(idx, _output_frame(rows, labels, conf), rejects, start, n_input)
 
 
@@ -95,7 +97,7 @@ class InlineRunner:
 
     def __init__(self, model: Any):
         self._saved = dict(_WORKER)
-        _WORKER.update(model=load(model), error=None)
+        _WORKER.update(model=load(model), error=None, cache=PredictionCache())
 
     def submit(self, fn: Callable, *args) -> Done:
         return Done(fn(*args))

@@ -21,8 +21,10 @@ folder. These helpers are internal to :mod:`callmine.batch` and
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from callmine import __version__
@@ -54,13 +57,82 @@ def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
 
 def _write_text_table(df: pd.DataFrame, fh, fmt: str, header: bool) -> None:
     if fmt in ("csv", "tsv"):
-        df.to_csv(fh, sep="," if fmt == "csv" else "\t", index=False, header=header, encoding="utf-8")
+        sep = "," if fmt == "csv" else "\t"
+        text = None if header else csv_rows(df, sep)
+        if text is not None:
+            fh.write(text.encode("utf-8"))
+        else:
+            df.to_csv(fh, sep=sep, index=False, header=header, encoding="utf-8")
     else:  # jsonl
         if len(df):
             text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
             fh.write(text.encode("utf-8"))
             if not text.endswith("\n"):
                 fh.write(b"\n")
+
+
+def _quotes(char: str) -> bool:
+    """Does the csv module (which pandas.to_csv uses) quote a field holding ``char``?"""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["a" + char, "b"])
+    return buf.getvalue().startswith('"')
+
+
+# Characters that make csv.writer(lineterminator="\n") quote a field, besides the
+# delimiter and the quote itself (Python versions differ on "\r").
+_QUOTE_TRIGGERS = tuple(c for c in "\n\r" if _quotes(c))
+
+
+def csv_rows(df: pd.DataFrame, sep: str = ",") -> str | None:
+    """The rows of ``df`` as ``df.to_csv(sep=sep, index=False, header=False)`` writes them, faster.
+
+    For frames of text columns (object dtype holding str, None or NaN) and
+    float columns, the frames a CSV or TSV input gives: the same characters
+    as pandas (minimal quoting with doubled quotes, ``""`` for missing values,
+    floats as ``numpy.astype(str)``, ``"\n"`` line ends), about three times
+    faster. Returns None for other frames (write those with pandas).
+    """
+    n_rows, n_cols = df.shape
+    if n_cols < 2 or n_rows == 0:
+        return None
+    triggers = (sep, '"') + _QUOTE_TRIGGERS
+    cols = []
+    for j in range(n_cols):
+        v = df.iloc[:, j].to_numpy()
+        if v.dtype == object:
+            vals = v.tolist()
+            if not all(type(x) is str for x in vals):
+                mask = pd.isna(v)
+                if not all(type(x) is str or m for x, m in zip(vals, mask.tolist())):
+                    return None  # numbers, dates, ... inside a text column: pandas formats them
+                vals = ["" if m else x for x, m in zip(vals, mask.tolist())]
+        elif v.dtype.kind == "f":
+            mask = np.isnan(v)
+            vals = _float_strings(v)
+            if mask.any():
+                vals = ["" if m else x for x, m in zip(vals, mask.tolist())]
+        else:
+            return None
+        joined = "".join(vals)
+        if any(t in joined for t in triggers):
+            if len(triggers) == 3:
+                a, b, c = triggers
+                vals = [('"' + x.replace('"', '""') + '"') if (a in x or b in x or c in x) else x
+                        for x in vals]
+            else:
+                vals = [('"' + x.replace('"', '""') + '"') if any(t in x for t in triggers) else x
+                        for x in vals]
+        cols.append(vals)
+    return "\n".join(map(sep.join, zip(*cols))) + "\n"
+
+
+def _float_strings(v: np.ndarray) -> list[str]:
+    """``v.astype(str)`` as a list (what pandas writes for floats); ``repr`` when it is the same, faster."""
+    if v.dtype == np.float64:
+        sample = v[:: max(1, len(v) // 256)]
+        if sample.astype(str).tolist() == list(map(repr, sample.tolist())):
+            return list(map(repr, v.tolist()))
+    return v.astype(str).tolist()
 
 
 @dataclass

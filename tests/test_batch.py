@@ -200,6 +200,97 @@ def test_the_model_is_called_on_batches_of_bounded_total_length(tmp_path, monkey
     assert labels.tolist() == plain[0].tolist() and np.array_equal(conf, plain[1])
 
 
+def test_a_prediction_cache_skips_texts_seen_in_earlier_calls_with_the_same_results(tmp_path, monkeypatch):
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("TEST_BATCH_CALLS", str(calls))
+    cache = batch.PredictionCache()
+    first = ["паспорт", "налог", "паспорт"]
+    second = ["налог", "пособие", "паспорт", "tax", "пособие"]
+    got1 = predict_texts(KeywordModel(), first, cache=cache)
+    got2 = predict_texts(KeywordModel(), second, cache=cache)
+    assert calls.read_text().split() == ["2", "2"]  # only "пособие" and "tax" were new
+    assert cache.hits["raw"] == 2 and cache.misses == 4
+    for texts, got in ((first, got1), (second, got2)):
+        plain = predict_texts(KeywordModel(), texts, dedupe=False)
+        assert got[0].tolist() == plain[0].tolist() and np.array_equal(got[1], plain[1])
+
+
+def test_a_full_prediction_cache_starts_over_and_stays_correct(tmp_path, monkeypatch):
+    cache = batch.PredictionCache(max_items=3, max_chars=1000)
+    texts = _texts(40)
+    for start in range(0, 40, 5):
+        part = texts[start:start + 9]
+        got = predict_texts(KeywordModel(), part, cache=cache)
+        plain = predict_texts(KeywordModel(), part, dedupe=False)
+        assert got[0].tolist() == plain[0].tolist() and np.array_equal(got[1], plain[1])
+        assert len(cache.raw) <= 3
+
+
+def test_the_cache_shares_predictions_of_texts_the_model_sees_alike(real_model_file, real_model):
+    """With a lean model the second level is the normalised text: case, punctuation, personal data."""
+    from callmine.persist import load_predictor
+
+    lean = load_predictor(real_model_file)
+    cache = batch.PredictionCache()
+    base = "Абонент: мне нужна справка о пенсионных отчислениях, мой ИИН 900101300007"
+    variants = [base, base.upper(), base.replace("900101300007", "850505400123"), base + "!!!",
+                "Оператор: слушаю вас. " + base]
+    first = predict_texts(lean, variants[:1], cache=cache)
+    got = predict_texts(lean, variants, cache=cache)
+    # four new transcripts, one normalised text, already in the cache: the model saw one text in all
+    assert cache.misses == 1 and cache.hits == {"raw": 1, "norm": 1}
+    want = real_model.predict_with_confidence(variants)
+    assert got[0].tolist() == want[0].tolist() and np.array_equal(got[1], want[1])
+    assert first[0][0] == want[0][0] and first[1][0] == want[1][0]
+
+
+def test_classify_file_output_is_byte_identical_with_and_without_the_cache(tmp_path, monkeypatch,
+                                                                           real_model_file):
+    from callmine import distributed
+    from callmine.synth import generate_calls
+
+    src = tmp_path / "calls.csv"
+    calls = generate_calls(150, seed=8)
+    pd.concat([calls, calls.sample(frac=1, random_state=1)]).to_csv(src, index=False)  # repeats across chunks
+    classify_file(real_model_file, src, tmp_path / "cached.csv", chunksize=40)
+    classify_file(real_model_file, src, tmp_path / "cached2.csv", chunksize=40, jobs=2)
+    monkeypatch.setattr(distributed, "PredictionCache", lambda: batch.PredictionCache(max_items=0))
+    classify_file(real_model_file, src, tmp_path / "uncached.csv", chunksize=40)
+    plain = (tmp_path / "uncached.csv").read_bytes()
+    assert (tmp_path / "cached.csv").read_bytes() == plain
+    assert (tmp_path / "cached2.csv").read_bytes() == plain
+
+
+_CSV_CHARS = [",", '"', "\n", "\r", "\t", " ", "a", "б", "\x0b", "\u2028", "'", ";", "\\", "ё"]
+
+
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_csv_rows_writes_what_pandas_to_csv_writes(sep):
+    from callmine.resume import csv_rows
+
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        n = int(rng.integers(1, 40))
+        cols = {}
+        for j in range(3):
+            values = ["".join(rng.choice(_CSV_CHARS, size=int(rng.integers(0, 6)))) for _ in range(n)]
+            for i in np.flatnonzero(rng.random(n) < 0.1):
+                values[i] = [None, np.nan, pd.NA][int(rng.integers(0, 3))]
+            cols[f"c{j}"] = pd.Series(values, dtype=object)
+        cols["confidence"] = rng.choice([np.nan, 0.0, 1.0, 1e-7, 0.1 + 0.2, 123456789.125, -0.0], size=n)
+        cols["p"] = rng.random(n) ** 9
+        df = pd.DataFrame(cols)
+        assert csv_rows(df, sep) == df.to_csv(sep=sep, index=False, header=False)
+
+
+def test_csv_rows_leaves_other_column_types_to_pandas():
+    from callmine.resume import csv_rows
+
+    assert csv_rows(pd.DataFrame({"a": ["x"], "n": [1]})) is None
+    assert csv_rows(pd.DataFrame({"a": ["x"], "n": pd.Series([1], dtype=object)})) is None
+    assert csv_rows(pd.DataFrame({"a": [""]})) is None  # one column: pandas writes '""'
+
+
 # ---------------------------------------------------------------------------
 # classify_file: chunks, order, formats, rejects, encodings
 # ---------------------------------------------------------------------------
