@@ -60,6 +60,11 @@ _WORKER: dict[str, Any] = {"model": None, "error": None, "cache": None}
 
 
 def _init_worker(model_source: Any) -> None:
+    import gc
+
+    from callmine.batch import GC_YOUNG_THRESHOLD
+
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])  # a worker process: see fewer_gc_passes
     _WORKER["cache"] = PredictionCache()  # this worker's predictions, kept across its chunks
     try:
         _WORKER["model"] = load(model_source)

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
 from callmine.errors import DataError
@@ -216,15 +217,17 @@ class _Malformed(list):
         self.reason = reason
 
 
-def _safe_records(reader) -> Iterator[list[str]]:
-    """The reader's records, with a :class:`_Malformed` in place of each parse error."""
-    while True:
+def _take_records(reader, n: int) -> list[list[str]]:
+    """Up to ``n`` records of a csv reader, a :class:`_Malformed` in place of each parse error."""
+    out: list[list[str]] = []
+    while len(out) < n:
         try:
-            for rec in reader:
-                yield rec
-            return
+            out.extend(islice(reader, n - len(out)))  # records read before an error are kept
         except csv.Error as exc:
-            yield _Malformed(f"malformed record: {exc}")
+            out.append(_Malformed(f"malformed record: {exc}"))
+            continue
+        break  # n records, or the end of the file
+    return out
 
 
 def _csv_chunks(reader, raw, columns: list[str], text_col: str, chunksize: int,
@@ -236,13 +239,12 @@ def _csv_chunks(reader, raw, columns: list[str], text_col: str, chunksize: int,
     when the file has had undecodable bytes.
     """
     n = len(columns)
-    records = _safe_records(reader)
     start = 0
     try:
         while True:
             buf: list[list[str]] = []
             while len(buf) < chunksize:
-                got = list(islice(records, chunksize - len(buf)))
+                got = _take_records(reader, chunksize - len(buf))
                 if not got:
                     break
                 if [] in got:  # blank lines are not records (a _Malformed is kept)
@@ -315,7 +317,11 @@ def _finish_chunk(frame: pd.DataFrame, positions: list[int], rejects: list[tuple
     frame.index = pd.Index(positions, dtype="int64", name=None)
     if len(frame):
         text = frame[text_col]
-        blank = text.isna().to_numpy() | text.astype(str).str.strip().eq("").to_numpy()
+        values = text.tolist() if text.dtype == object else None
+        if values is not None and all(type(v) is str for v in values):
+            blank = np.fromiter((not v.strip() for v in values), dtype=bool, count=len(values))
+        else:
+            blank = text.isna().to_numpy() | text.astype(str).str.strip().eq("").to_numpy()
         if blank.any():
             rejects.extend((int(pos), "empty text") for pos in frame.index[blank])
             frame = frame.loc[~blank]
@@ -383,6 +389,13 @@ def _frame(buf: list, columns: list[str], as_dicts: bool) -> pd.DataFrame:
         return frame
     if not buf:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    if len(set(columns)) == len(columns):  # columns at once (faster than row by row)
+        data = {}
+        for c, values in zip(columns, zip(*buf)):
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = values
+            data[c] = arr
+        return pd.DataFrame(data, copy=False)
     return pd.DataFrame(buf, columns=columns, dtype=object)
 
 

@@ -166,7 +166,7 @@ def test_written_files_get_ordinary_permissions(tmp_path):
 def test_a_record_the_csv_module_rejects_is_reported_and_reading_goes_on():
     import csv
 
-    from callmine.io import _Malformed, _safe_records
+    from callmine.io import _Malformed, _take_records
 
     class FlakyReader:
         def __init__(self):
@@ -181,9 +181,11 @@ def test_a_record_the_csv_module_rejects_is_reported_and_reading_goes_on():
                 raise item
             return item
 
-    out = list(_safe_records(FlakyReader()))
-    assert out[0] == ["1", "a"] and out[2] == ["3", "c"]
+    out = _take_records(FlakyReader(), 10)
+    assert len(out) == 3 and out[0] == ["1", "a"] and out[2] == ["3", "c"]
     assert isinstance(out[1], _Malformed) and out[1].reason == "malformed record: bad quoting"
+    reader = FlakyReader()
+    assert _take_records(reader, 2)[0] == ["1", "a"] and _take_records(reader, 2) == [["3", "c"]]
 
 
 @pytest.mark.parametrize("chunksize", [1, 3, 7, 1000])
