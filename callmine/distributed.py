@@ -154,12 +154,21 @@ class PoolRunner:
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                         initializer=_init_worker, initargs=(model,))
         # Start the workers now, while this process runs no other threads
-        # (progress bar, Arrow readers): forking is safe at this point.
+        # (progress bar, Arrow readers): forking is safe at this point. The objects
+        # loaded so far (the model) are frozen for the garbage collector while the
+        # workers fork, so that a collection in a worker does not copy their pages.
+        import gc
+
+        gc.freeze()
         try:
-            self.pool.submit(_noop).result()
+            futures = [self.pool.submit(_noop) for _ in range(jobs)]
+            for fut in futures:
+                fut.result()
         except BaseException:
             self.pool.shutdown(wait=True, cancel_futures=True)
             raise
+        finally:
+            gc.unfreeze()
         # Keep every worker busy while the next chunk is read, without
         # holding more of the file in memory than that.
         self.max_in_flight = jobs + 1

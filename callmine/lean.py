@@ -95,6 +95,10 @@ class _Ngrams(NgramTransform):
         self.__dict__.update(state)
         self.dtype = np.dtype(state["dtype"]).type
         self.words_ = np.array(state["words_"], dtype=object)
+        # Built now rather than at the first prediction, so that worker processes
+        # forked after loading share them instead of each building its own.
+        self._word_index = {w: i for i, w in enumerate(self.words_)}
+        self._word_char_matrix()
 
     def transform(self, docs):
         return self._transform(docs)
