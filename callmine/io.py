@@ -395,7 +395,7 @@ def _frame(buf: list, columns: list[str], as_dicts: bool) -> pd.DataFrame:
             arr = np.empty(len(values), dtype=object)
             arr[:] = values
             data[c] = arr
-        return pd.DataFrame(data, copy=False)
+        return pd.DataFrame(data, dtype=object, copy=False)
     return pd.DataFrame(buf, columns=columns, dtype=object)
 
 

@@ -226,6 +226,14 @@ def test_a_full_prediction_cache_starts_over_and_stays_correct(tmp_path, monkeyp
         assert len(cache.raw) <= 3
 
 
+def test_long_transcripts_are_not_kept_in_the_cache():
+    cache = batch.PredictionCache(max_text_chars=20)
+    texts = ["паспорт", "налог " * 10]
+    got = predict_texts(KeywordModel(), texts, cache=cache)
+    assert list(cache.raw) == ["паспорт"]
+    assert got[0].tolist() == predict_texts(KeywordModel(), texts, dedupe=False)[0].tolist()
+
+
 def test_the_cache_shares_predictions_of_texts_the_model_sees_alike(real_model_file, real_model):
     """With a lean model the second level is the normalised text: case, punctuation, personal data."""
     from callmine.persist import load_predictor

@@ -207,3 +207,19 @@ def test_gzip_output_is_the_same_bytes_for_the_same_table(tmp_path, suffix):
     second = write_table(df, tmp_path / f"b{suffix}").read_bytes()  # other name, later time
     assert first == second
     assert read_calls(tmp_path / f"a{suffix}")[0]["text"].tolist() == df["text"].tolist()
+
+
+@pytest.mark.parametrize("header", ["call_id,channel,text", "text,note,note"])
+def test_chunk_frames_hold_the_records_as_strings_in_file_order(tmp_path, header):
+    """Columns are built at once from the records (a repeated header name goes the row-wise way)."""
+    path = tmp_path / "calls.csv"
+    lines = [header] + [f'{i},"a, ""b"" {i}",текст {i}' for i in range(12)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text_col = header.split(",")[0] if header.startswith("text") else "text"
+    chunks = list(iter_calls(path, text_col=text_col, chunksize=5))
+    got = pd.concat([c.rows for c in chunks])
+    want = pd.DataFrame([[str(i), f'a, "b" {i}', f"текст {i}"] for i in range(12)],
+                        columns=header.split(","), dtype=object)
+    assert list(got.columns) == header.split(",") and got.index.tolist() == list(range(12))
+    assert got.dtypes.tolist() == [object] * 3
+    assert got.to_numpy().tolist() == want.to_numpy().tolist()
