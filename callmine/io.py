@@ -389,13 +389,6 @@ def _frame(buf: list, columns: list[str], as_dicts: bool) -> pd.DataFrame:
         return frame
     if not buf:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    if len(set(columns)) == len(columns):  # columns at once (faster than row by row)
-        data = {}
-        for c, values in zip(columns, zip(*buf)):
-            arr = np.empty(len(values), dtype=object)
-            arr[:] = values
-            data[c] = arr
-        return pd.DataFrame(data, dtype=object, copy=False)
     return pd.DataFrame(buf, columns=columns, dtype=object)
 
 

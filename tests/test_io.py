@@ -211,7 +211,7 @@ def test_gzip_output_is_the_same_bytes_for_the_same_table(tmp_path, suffix):
 
 @pytest.mark.parametrize("header", ["call_id,channel,text", "text,note,note"])
 def test_chunk_frames_hold_the_records_as_strings_in_file_order(tmp_path, header):
-    """Columns are built at once from the records (a repeated header name goes the row-wise way)."""
+    """Every column holds the fields as str (object dtype), rows in file order, also with a repeated header name."""
     path = tmp_path / "calls.csv"
     lines = [header] + [f'{i},"a, ""b"" {i}",текст {i}' for i in range(12)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
