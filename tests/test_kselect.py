@@ -1,0 +1,126 @@
+"""Specification of callmine.kselect.choose_k (the number of types for k="auto")."""
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.preprocessing import normalize
+
+from callmine import clustering
+from callmine.clustering import spectral_embedding
+from callmine.errors import CallmineError
+from callmine.kselect import choose_k
+
+
+def blobs(n_types: int, per_type: int = 20, dim: int = 16, noise: float = 0.08, seed: int = 0):
+    """L2-normalised points around ``n_types`` orthogonal directions."""
+    rs = np.random.RandomState(seed)
+    centres = np.eye(dim)[:n_types]
+    X = np.repeat(centres, per_type, axis=0) + noise * rs.randn(n_types * per_type, dim)
+    return normalize(X)
+
+
+@pytest.mark.parametrize("n_types", [3, 6, 9])
+def test_finds_the_number_of_separated_groups_in_the_representation(n_types):
+    Z = blobs(n_types)
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z)
+    assert k == n_types
+    assert reason.startswith(f"k={n_types}:")
+
+
+def test_finds_the_groups_through_the_spectral_embedding_of_the_neighbour_graph():
+    Z = blobs(5, per_type=30)
+    U = spectral_embedding(Z, n_neighbors=10, n_components=10, random_state=0)
+    k, table, _ = choose_k(U, np.ones(len(Z)), k_range=(2, 15), Z=Z)
+    assert k == 5
+
+
+def test_table_has_one_row_per_k_tried_and_marks_the_chosen_one():
+    Z = blobs(4)
+    k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
+    assert isinstance(table, pd.DataFrame)
+    assert list(table.columns) == ["k", "silhouette", "silhouette_spectral", "chosen"]
+    assert table["k"].tolist() == [2, 3, 4, 5, 6, 7, 8]
+    assert table["chosen"].sum() == 1
+    assert int(table.loc[table["chosen"], "k"].iloc[0]) == k
+
+
+def test_chosen_k_is_the_smallest_within_the_tolerance_of_the_best():
+    Z = blobs(6, noise=0.3, seed=3)
+    k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
+                           k_tolerance=0.2)
+    best = table["silhouette"].max()
+    ok = table["silhouette"] >= 0.8 * best
+    assert k == table.loc[ok, "k"].min()
+    k0, table0, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
+                             k_tolerance=0.0)
+    assert k0 == table0.loc[table0["silhouette"].idxmax(), "k"]
+    assert k0 >= k
+
+
+def test_reason_names_the_criterion_the_space_and_the_grid():
+    Z = blobs(4)
+    _, _, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
+    assert "silhouette in the text representation" in reason
+    assert "k tried: 2..8" in reason
+    assert "within 5% of the best" in reason
+
+
+def test_without_the_representation_the_silhouette_is_measured_in_the_spectral_space():
+    Z = blobs(4)
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False)
+    assert "spectral space" in reason
+    assert (table["silhouette"] == table["silhouette_spectral"]).all()
+
+
+def test_same_seeds_give_the_same_choice_and_table():
+    Z = blobs(7, noise=0.25, seed=1)
+    U = spectral_embedding(Z, n_components=12, random_state=0)
+    a = choose_k(U, np.ones(len(Z)), k_range=(2, 14), Z=Z, sample_seed=3, kmeans_seed=4)
+    b = choose_k(U, np.ones(len(Z)), k_range=(2, 14), Z=Z, sample_seed=3, kmeans_seed=4)
+    assert a[0] == b[0] and a[2] == b[2]
+    pd.testing.assert_frame_equal(a[1], b[1])
+
+
+def test_silhouette_is_computed_on_a_sample_of_the_given_size():
+    Z = blobs(5, per_type=40)
+    _, _, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z,
+                            sample_size=50)
+    assert "50 calls sampled" in reason
+
+
+def test_progress_goes_to_say_one_line_per_k():
+    Z = blobs(3)
+    lines = []
+    choose_k(Z, np.ones(len(Z)), k_range=(2, 5), spectral=False, Z=Z, say=lines.append)
+    assert len(lines) == 4 and lines[0].startswith("  k=2:")
+
+
+def test_accepts_every_argument_of_the_previous_criterion():
+    old = inspect.signature(clustering.choose_k).parameters
+    new = inspect.signature(choose_k).parameters
+    for name, p in old.items():
+        assert name in new and new[name].default == p.default
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"k_tolerance": 1.0}, "k_tolerance must be in"),
+    ({"k_range": (1, 5)}, "k_range must satisfy"),
+    ({"k_range": "many"}, "k_range must be two integers"),
+    ({"sample_size": 3}, "sample_size must be an integer >= 10"),
+])
+def test_bad_parameters_are_named(kwargs, match):
+    Z = blobs(3)
+    with pytest.raises(CallmineError, match=match):
+        choose_k(Z, np.ones(len(Z)), Z=Z, **kwargs)
+
+
+def test_inputs_of_the_wrong_shape_are_named():
+    Z = blobs(3)
+    with pytest.raises(CallmineError, match=r"weight must have one value per row of U \(60\)"):
+        choose_k(Z, np.ones(10), Z=Z)
+    with pytest.raises(CallmineError, match=r"Z must be a 2-D array with one row per row of U"):
+        choose_k(Z, np.ones(len(Z)), Z=Z[:10])
+    with pytest.raises(CallmineError, match="U must be a 2-D array with at least 3 rows"):
+        choose_k(np.ones(5), np.ones(5))
