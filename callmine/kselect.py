@@ -7,7 +7,9 @@ L2-normalised) and scores each partition by its **silhouette in the text
 representation** ``Z`` (cosine distance). The chosen k is the smallest k
 whose silhouette is at least ``(1 - k_tolerance)`` times the best on the
 grid: the start of the plateau, since more types than that do not separate
-the calls better.
+the calls better. The same must hold for the curve smoothed over neighbouring
+k of the grid (mean of each k and its two neighbours), so that one lucky
+KMeans run does not open the plateau early.
 
 Why the representation and not the spectral space: the silhouette measured
 in the spectral embedding mostly reflects the embedding's own dimension. With
@@ -39,6 +41,12 @@ def _silhouette(X: np.ndarray, labels: np.ndarray, metric: str) -> float:
     if not 1 < len(np.unique(labels)) < len(labels):
         return -1.0
     return float(silhouette_score(X, labels, metric=metric))
+
+
+def _smooth(values: np.ndarray) -> np.ndarray:
+    """Mean of each value and its neighbours on the grid (2 at the ends)."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.array([v[max(0, i - 1): i + 2].mean() for i in range(len(v))])
 
 
 def _check(U, weight, Z, k_range, k_tolerance, sample_size):
@@ -73,7 +81,7 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
              k_tolerance: float = 0.05, spectral: bool = True, sample_seed: int = 0,
              kmeans_seed: int = 0, say: Callable[[str], None] | None = None,
              Z: np.ndarray | None = None, sample_size: int = 4000):
-    """Choose the number of types: the start of the silhouette plateau in the representation.
+    """Choose the number of types: the start of the (smoothed) silhouette plateau in ``Z``.
 
     Parameters
     ----------
@@ -86,8 +94,9 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         Smallest and largest k tried (grid: :func:`callmine.clustering.k_grid`,
         at most one type per 10 rows).
     k_tolerance : float, default=0.05
-        The chosen k is the smallest whose silhouette is at least
-        ``(1 - k_tolerance)`` times the best of the grid.
+        The chosen k is the smallest whose silhouette, and whose smoothed
+        silhouette, are at least ``(1 - k_tolerance)`` times their best on
+        the grid.
     spectral : bool, default=True
         ``U`` is a spectral embedding: cluster its first min(k, dim)
         coordinates, rows L2-normalised, as the final clustering does.
@@ -107,7 +116,8 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     -------
     k : int
     table : pandas.DataFrame
-        One row per k tried: ``k``, ``silhouette`` (the criterion),
+        One row per k tried: ``k``, ``silhouette`` (in the representation),
+        ``smoothed`` (mean over the neighbouring k),
         ``silhouette_spectral`` (the same partition measured in the spectral
         space, for comparison) and ``chosen``.
     reason : str
@@ -143,14 +153,16 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         rows.append({"k": k, "silhouette": round(sil, 4), "silhouette_spectral": round(sil_u, 4)})
         say(f"  k={k}: silhouette {sil:.3f} ({where}), {sil_u:.3f} (spectral space)")
     table = pd.DataFrame(rows)
-    best = float(table["silhouette"].max())
-    ok = table["silhouette"] >= (1 - float(k_tolerance)) * best
+    table.insert(2, "smoothed", np.round(_smooth(table["silhouette"].to_numpy()), 4))
+    best = float(table["smoothed"].max())
+    keep = 1 - float(k_tolerance)
+    ok = (table["smoothed"] >= keep * best) & (table["silhouette"] >= keep * table["silhouette"].max())
     k = int(table.loc[ok, "k"].min())
     table["chosen"] = table["k"] == k
-    kbest = int(table.loc[table["silhouette"].idxmax(), "k"])
-    chosen = float(table.loc[table["chosen"], "silhouette"].iloc[0])
+    kbest = int(table.loc[table["smoothed"].idxmax(), "k"])
+    chosen = float(table.loc[table["chosen"], "smoothed"].iloc[0])
     reason = (f"k={k}: the smallest number of types whose silhouette in the {where} "
-              f"({chosen:.3f}, {len(sample):,} calls sampled) is within "
-              f"{100 * float(k_tolerance):g}% of the best on the grid ({best:.3f} at k={kbest}); "
-              f"k tried: {grid[0]}..{grid[-1]}")
+              f"({chosen:.3f} averaged with the neighbouring k; {len(sample):,} calls sampled) "
+              f"is within {100 * float(k_tolerance):g}% of the best on the grid "
+              f"({best:.3f} at k={kbest}); k tried: {grid[0]}..{grid[-1]}")
     return k, table, reason
