@@ -96,7 +96,8 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     k_tolerance : float, default=0.05
         The chosen k is the smallest whose silhouette, and whose smoothed
         silhouette, are at least ``(1 - k_tolerance)`` times their best on
-        the grid.
+        the grid (if no k meets both, which only a tiny tolerance allows: the
+        smallest k meeting the first).
     spectral : bool, default=True
         ``U`` is a spectral embedding: cluster its first min(k, dim)
         coordinates, rows L2-normalised, as the final clustering does.
@@ -156,8 +157,10 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     table.insert(2, "smoothed", np.round(_smooth(table["silhouette"].to_numpy()), 4))
     best = float(table["smoothed"].max())
     keep = 1 - float(k_tolerance)
-    ok = (table["smoothed"] >= keep * best) & (table["silhouette"] >= keep * table["silhouette"].max())
-    k = int(table.loc[ok, "k"].min())
+    raw_ok = table["silhouette"] >= keep * table["silhouette"].max()
+    ok = raw_ok & (table["smoothed"] >= keep * best)
+    # a tiny tolerance can leave no k meeting both: then the raw silhouette alone decides
+    k = int(table.loc[ok if ok.any() else raw_ok, "k"].min())
     table["chosen"] = table["k"] == k
     kbest = int(table.loc[table["smoothed"].idxmax(), "k"])
     chosen = float(table.loc[table["chosen"], "smoothed"].iloc[0])

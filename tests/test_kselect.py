@@ -58,6 +58,13 @@ def test_chosen_k_is_the_smallest_within_the_tolerance_of_the_best_raw_and_smoot
     assert k0 >= k
 
 
+def test_zero_tolerance_gives_the_best_raw_silhouette():
+    Z = blobs(6, noise=0.35, seed=5)
+    k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
+                           k_tolerance=0.0)
+    assert k == table.loc[table["silhouette"].idxmax(), "k"]
+
+
 def test_smoothed_is_the_mean_of_each_k_and_its_neighbours_on_the_grid():
     Z = blobs(5, noise=0.2)
     _, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
