@@ -4,12 +4,17 @@
 types for every k of :func:`callmine.clustering.k_grid` (the same space as
 the final clustering: the first min(k, dim) spectral coordinates, rows
 L2-normalised) and scores each partition by its **silhouette in the text
-representation** ``Z`` (cosine distance). The chosen k is the smallest k
-whose silhouette is at least ``(1 - k_tolerance)`` times the best on the
-grid: the start of the plateau, since more types than that do not separate
-the calls better. The same must hold for the curve smoothed over neighbouring
-k of the grid (mean of each k and its two neighbours), so that one lucky
-KMeans run does not open the plateau early.
+representation** ``Z`` (cosine distance, on a sample of calls).
+
+The chosen k is the **knee** of that curve (the L-method of Salvador & Chan,
+2004): two straight lines joined at one k of the grid are fitted to the
+silhouette against log k by least squares, and the k where the best-fitting
+pair meets is chosen - where adding types stops paying off at the rate it
+did before. Unlike "the smallest k within 5% of the best" it uses every point
+of the curve, so it does not move with one lucky or unlucky KMeans run on a
+flat plateau. A knee whose silhouette is not yet within ``k_tolerance`` (5%)
+of the best (a curve that still climbs, as on well-separated groups) moves to
+the nearest k that is (the first after it, or the last before it if none). ``rule="plateau"`` keeps the older rule.
 
 Why the representation and not the spectral space: the silhouette measured
 in the spectral embedding mostly reflects the embedding's own dimension. With
@@ -34,7 +39,9 @@ from sklearn.utils import check_random_state
 from callmine.clustering import k_grid, spectral_space
 from callmine.errors import CallmineError
 
-__all__ = ["choose_k"]
+__all__ = ["choose_k", "knee"]
+
+RULES = ("knee", "plateau")
 
 
 def _silhouette(X: np.ndarray, labels: np.ndarray, metric: str) -> float:
@@ -43,13 +50,42 @@ def _silhouette(X: np.ndarray, labels: np.ndarray, metric: str) -> float:
     return float(silhouette_score(X, labels, metric=metric))
 
 
-def _smooth(values: np.ndarray) -> np.ndarray:
-    """Mean of each value and its neighbours on the grid (2 at the ends)."""
-    v = np.asarray(values, dtype=np.float64)
-    return np.array([v[max(0, i - 1): i + 2].mean() for i in range(len(v))])
+def knee(ks, values) -> tuple[int, np.ndarray, tuple[float, float]]:
+    """The knee of a curve over k: two lines in log k joined at one k, fitted by least squares.
+
+    For every inner k of ``ks`` (not the first or last), fits
+    ``values ~ a + b * min(log k' - log k, 0) + c * max(log k' - log k, 0)``
+    and keeps the k with the smallest squared error (the smaller k on a tie).
+
+    Returns
+    -------
+    k : int
+    errors : ndarray
+        Squared error of the fit with the joint at each k (NaN at both ends).
+    slopes : (float, float)
+        Change of ``values`` per doubling of k before and after the knee.
+
+    >>> ks = [2, 4, 8, 16, 32, 64]
+    >>> knee(ks, [0.1, 0.2, 0.3, 0.4, 0.4, 0.4])[0]
+    16
+    """
+    x = np.log(np.asarray(ks, dtype=np.float64))
+    y = np.asarray(values, dtype=np.float64)
+    if len(x) < 3:
+        raise CallmineError(f"the knee needs at least 3 values of k, got {len(x)}")
+    errors = np.full(len(x), np.nan)
+    fits = {}
+    for i in range(1, len(x) - 1):
+        A = np.column_stack([np.ones_like(x), np.minimum(x - x[i], 0), np.maximum(x - x[i], 0)])
+        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+        errors[i] = float(((A @ coef - y) ** 2).sum())
+        fits[i] = coef
+    i = int(np.nanargmin(errors))
+    slopes = (float(fits[i][1] * np.log(2)), float(fits[i][2] * np.log(2)))
+    return int(np.asarray(ks)[i]), errors, slopes
 
 
-def _check(U, weight, Z, k_range, k_tolerance, sample_size):
+def _check(U, weight, Z, k_range, k_tolerance, sample_size, rule):
     U = np.asarray(U, dtype=np.float64)
     if U.ndim != 2 or U.shape[0] < 3:
         raise CallmineError(f"U must be a 2-D array with at least 3 rows, got shape {U.shape}")
@@ -74,14 +110,16 @@ def _check(U, weight, Z, k_range, k_tolerance, sample_size):
     if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) \
             or sample_size < 10:
         raise CallmineError(f"sample_size must be an integer >= 10, got {sample_size!r}")
+    if rule not in RULES:
+        raise CallmineError(f"rule must be one of {', '.join(map(repr, RULES))}, got {rule!r}")
     return U, weight, Z, (lo, hi)
 
 
 def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5, 150),
              k_tolerance: float = 0.05, spectral: bool = True, sample_seed: int = 0,
              kmeans_seed: int = 0, say: Callable[[str], None] | None = None,
-             Z: np.ndarray | None = None, sample_size: int = 4000):
-    """Choose the number of types: the start of the (smoothed) silhouette plateau in ``Z``.
+             Z: np.ndarray | None = None, sample_size: int = 4000, rule: str = "knee"):
+    """Choose the number of types: the knee of the silhouette curve in the representation ``Z``.
 
     Parameters
     ----------
@@ -94,10 +132,9 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         Smallest and largest k tried (grid: :func:`callmine.clustering.k_grid`,
         at most one type per 10 rows).
     k_tolerance : float, default=0.05
-        The chosen k is the smallest whose silhouette, and whose smoothed
-        silhouette, are at least ``(1 - k_tolerance)`` times their best on
-        the grid (if no k meets both, which only a tiny tolerance allows: the
-        smallest k meeting the first).
+        The plateau: the k whose silhouette is at least ``(1 - k_tolerance)``
+        times the best of the grid. ``rule="plateau"`` takes its smallest k;
+        ``rule="knee"`` moves a knee below the plateau up to it.
     spectral : bool, default=True
         ``U`` is a spectral embedding: cluster its first min(k, dim)
         coordinates, rows L2-normalised, as the final clustering does.
@@ -112,15 +149,21 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         tends to choose too few types (see the module docstring).
     sample_size : int, default=4000
         The silhouette is computed on at most this many rows drawn at random.
+    rule : {"knee", "plateau"}, default="knee"
+        ``knee``: the joint of the best two-line fit of the silhouette against
+        log k (:func:`knee`), or if the silhouette there is not yet on the
+        plateau, the nearest plateau k after it (or before it, when none is
+        after; with fewer than 4 values of k: the best k).
+        ``plateau``: the smallest k within ``k_tolerance`` of the best.
 
     Returns
     -------
     k : int
     table : pandas.DataFrame
-        One row per k tried: ``k``, ``silhouette`` (in the representation),
-        ``smoothed`` (mean over the neighbouring k),
+        One row per k tried: ``k``, ``silhouette`` (in ``Z``: the criterion),
         ``silhouette_spectral`` (the same partition measured in the spectral
-        space, for comparison) and ``chosen``.
+        space, for comparison), ``knee_error`` (squared error of the two-line
+        fit joined at this k; NaN at both ends of the grid) and ``chosen``.
     reason : str
         Why this k, in one sentence.
 
@@ -134,7 +177,7 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     6
     """
     say = say or (lambda msg: None)
-    U, weight, Z, k_range = _check(U, weight, Z, k_range, k_tolerance, sample_size)
+    U, weight, Z, k_range = _check(U, weight, Z, k_range, k_tolerance, sample_size, rule)
     n = U.shape[0]
     grid = [k for k in k_grid(n, k_range) if k < n]
     if not grid:
@@ -154,18 +197,34 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         rows.append({"k": k, "silhouette": round(sil, 4), "silhouette_spectral": round(sil_u, 4)})
         say(f"  k={k}: silhouette {sil:.3f} ({where}), {sil_u:.3f} (spectral space)")
     table = pd.DataFrame(rows)
-    table.insert(2, "smoothed", np.round(_smooth(table["silhouette"].to_numpy()), 4))
-    best = float(table["smoothed"].max())
-    keep = 1 - float(k_tolerance)
-    raw_ok = table["silhouette"] >= keep * table["silhouette"].max()
-    ok = raw_ok & (table["smoothed"] >= keep * best)
-    # a tiny tolerance can leave no k meeting both: then the raw silhouette alone decides
-    k = int(table.loc[ok if ok.any() else raw_ok, "k"].min())
+    sil = table["silhouette"].to_numpy()
+    best, kbest = float(sil.max()), int(table["k"].iloc[int(sil.argmax())])
+    tried = f"k tried: {grid[0]}..{grid[-1]}"
+    keep = (1 - float(k_tolerance)) * best
+    if rule == "knee" and len(grid) >= 4:
+        k_knee, errors, (before, after) = knee(table["k"], sil)
+        table["knee_error"] = np.round(errors, 6)
+        # the k chosen is on the plateau: a knee below it (a curve still far from its best)
+        # moves up to its first k, a knee past it (a curve falling after its best) back to its last
+        plateau = table.loc[sil >= keep, "k"]
+        later = plateau[plateau >= k_knee]
+        k = int(later.min()) if len(later) else int(plateau.max())
+        s_k = float(table.loc[table["k"] == k, "silhouette"].iloc[0])
+        moved = "" if k == k_knee else (f", moved from the knee at k={k_knee} to the nearest k "
+                                         f"within {100 * float(k_tolerance):g}% of the best")
+        reason = (f"k={k}: the knee of the silhouette in the {where} against log k (two lines "
+                  f"fitted, L-method; {len(sample):,} calls sampled): it gains {before:+.3f} per "
+                  f"doubling of k up to the knee and {after:+.3f} after{moved} "
+                  f"(silhouette {s_k:.3f}, best {best:.3f} at k={kbest}); {tried}")
+    else:
+        table["knee_error"] = np.nan
+        tol = float(k_tolerance) if rule == "plateau" else 0.0
+        k = int(table.loc[sil >= (1 - tol) * best, "k"].min())
+        s_k = float(table.loc[table["k"] == k, "silhouette"].iloc[0])
+        what = (f"within {100 * tol:g}% of the best on the grid" if rule == "plateau"
+                else "the best on the grid (too few k for a knee)")
+        reason = (f"k={k}: the smallest number of types whose silhouette in the {where} "
+                  f"({s_k:.3f}, {len(sample):,} calls sampled) is {what} "
+                  f"({best:.3f} at k={kbest}); {tried}")
     table["chosen"] = table["k"] == k
-    kbest = int(table.loc[table["smoothed"].idxmax(), "k"])
-    chosen = float(table.loc[table["chosen"], "smoothed"].iloc[0])
-    reason = (f"k={k}: the smallest number of types whose silhouette in the {where} "
-              f"({chosen:.3f} averaged with the neighbouring k; {len(sample):,} calls sampled) "
-              f"is within {100 * float(k_tolerance):g}% of the best on the grid "
-              f"({best:.3f} at k={kbest}); k tried: {grid[0]}..{grid[-1]}")
     return k, table, reason

@@ -10,7 +10,7 @@ from sklearn.preprocessing import normalize
 from callmine import clustering
 from callmine.clustering import spectral_embedding
 from callmine.errors import CallmineError
-from callmine.kselect import choose_k
+from callmine.kselect import choose_k, knee
 
 
 def blobs(n_types: int, per_type: int = 20, dim: int = 16, noise: float = 0.08, seed: int = 0):
@@ -40,46 +40,65 @@ def test_table_has_one_row_per_k_tried_and_marks_the_chosen_one():
     Z = blobs(4)
     k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
     assert isinstance(table, pd.DataFrame)
-    assert list(table.columns) == ["k", "silhouette", "smoothed", "silhouette_spectral", "chosen"]
+    assert list(table.columns) == ["k", "silhouette", "silhouette_spectral", "knee_error",
+                                   "chosen"]
     assert table["k"].tolist() == [2, 3, 4, 5, 6, 7, 8]
     assert table["chosen"].sum() == 1
     assert int(table.loc[table["chosen"], "k"].iloc[0]) == k
 
 
-def test_chosen_k_is_the_smallest_within_the_tolerance_of_the_best_raw_and_smoothed():
+def test_chosen_k_is_where_the_two_line_fit_has_the_smallest_error():
     Z = blobs(6, noise=0.3, seed=3)
-    k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
-                           k_tolerance=0.2)
-    ok = (table["smoothed"] >= 0.8 * table["smoothed"].max()) \
-        & (table["silhouette"] >= 0.8 * table["silhouette"].max())
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z)
+    assert np.isnan(table["knee_error"].iloc[0]) and np.isnan(table["knee_error"].iloc[-1])
+    assert k == table.loc[table["knee_error"].idxmin(), "k"]
+    assert "moved" not in reason
+
+
+def test_a_knee_below_the_plateau_moves_up_to_it():
+    Z = blobs(9)  # the silhouette climbs to k=9 and falls after: the two lines meet too early
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z)
+    k_knee = int(table.loc[table["knee_error"].idxmin(), "k"])
+    assert k_knee < k == 9
+    assert f"moved from the knee at k={k_knee}" in reason
+
+
+def test_knee_of_a_curve_that_rises_then_flattens_or_falls():
+    ks = [5, 10, 20, 40, 80, 160]
+    assert knee(ks, [0.1, 0.2, 0.3, 0.4, 0.41, 0.42])[0] == 40
+    k, errors, (before, after) = knee(ks, [0.1, 0.3, 0.5, 0.4, 0.3, 0.2])
+    assert k == 20
+    assert before == pytest.approx(0.2) and after == pytest.approx(-0.1)
+    assert np.isnan(errors[0]) and np.isnan(errors[-1]) and errors[2] == pytest.approx(0.0)
+    with pytest.raises(CallmineError, match="at least 3 values of k, got 2"):
+        knee([5, 10], [0.1, 0.2])
+
+
+def test_plateau_rule_takes_the_smallest_k_within_the_tolerance_of_the_best():
+    Z = blobs(6, noise=0.3, seed=3)
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
+                                rule="plateau", k_tolerance=0.2)
+    ok = table["silhouette"] >= 0.8 * table["silhouette"].max()
     assert k == table.loc[ok, "k"].min()
-    k0, _, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
-                        k_tolerance=0.0)
-    assert k0 >= k
+    assert "within 20% of the best" in reason
+    k0, table0, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
+                             rule="plateau", k_tolerance=0.0)
+    assert k0 == table0.loc[table0["silhouette"].idxmax(), "k"]
 
 
-def test_zero_tolerance_gives_the_best_raw_silhouette():
-    Z = blobs(6, noise=0.35, seed=5)
-    k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
-                           k_tolerance=0.0)
-    assert k == table.loc[table["silhouette"].idxmax(), "k"]
-
-
-def test_smoothed_is_the_mean_of_each_k_and_its_neighbours_on_the_grid():
-    Z = blobs(5, noise=0.2)
-    _, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
-    s = table["silhouette"].to_numpy()
-    assert table["smoothed"].iloc[0] == pytest.approx(s[:2].mean(), abs=1e-4)
-    assert table["smoothed"].iloc[3] == pytest.approx(s[2:5].mean(), abs=1e-4)
-    assert table["smoothed"].iloc[-1] == pytest.approx(s[-2:].mean(), abs=1e-4)
+def test_with_fewer_than_four_k_the_best_silhouette_decides():
+    Z = blobs(3)
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 4), spectral=False, Z=Z)
+    assert k == table.loc[table["silhouette"].idxmax(), "k"] == 3
+    assert "too few k for a knee" in reason
 
 
 def test_reason_names_the_criterion_the_space_and_the_grid():
     Z = blobs(4)
     _, _, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
-    assert "silhouette in the text representation" in reason
+    assert "knee of the silhouette in the text representation against log k" in reason
     assert "k tried: 2..8" in reason
-    assert "within 5% of the best" in reason
+    assert "per doubling of k" in reason
 
 
 def test_without_the_representation_the_silhouette_is_measured_in_the_spectral_space():
@@ -124,6 +143,7 @@ def test_accepts_every_argument_of_the_previous_criterion():
     ({"k_range": (1, 5)}, "k_range must satisfy"),
     ({"k_range": "many"}, "k_range must be two integers"),
     ({"sample_size": 3}, "sample_size must be an integer >= 10"),
+    ({"rule": "elbow"}, "rule must be one of 'knee', 'plateau', got 'elbow'"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
     Z = blobs(3)
