@@ -3,7 +3,8 @@
 Fits :class:`callmine.discover.RequestTypeDiscoverer` with ``k="auto"`` on
 data sets whose number of types is known and prints ONE JSON object: for
 each set and profile, the true k, the k chosen by
-:func:`callmine.kselect.choose_k` (silhouette in the text representation)
+:func:`callmine.kselect.choose_k` (knee of the silhouette in the text
+representation)
 and, in the same run on the same inputs, the k the previous criterion
 :func:`callmine.clustering.choose_k` (silhouette in the spectral space) would
 choose, the share of outliers (cluster -1) of the fit, NMI / ARI of the
@@ -177,7 +178,8 @@ def main(argv=None) -> int:
         for prof in (["fast"] if "fast" in profiles else profiles):
             rows.append(run("sample_data", df["text"].tolist(), df["request_type"].to_numpy(),
                             prof))
-    out = {"criterion": "silhouette in the text representation, smallest k within 5% of the best",
+    out = {"criterion": "knee of the silhouette in the text representation against log k "
+                        "(L-method), kept within 5% of the best",
            "previous": "silhouette in the spectral space, smallest k within 5% of the best",
            "target_b77_test": list(TARGET), "runs": rows, "summary": summary(rows),
            "seconds_total": round(time.perf_counter() - t0, 1)}
