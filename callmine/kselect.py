@@ -85,7 +85,7 @@ def knee(ks, values) -> tuple[int, np.ndarray, tuple[float, float]]:
     return int(np.asarray(ks)[i]), errors, slopes
 
 
-def _check(U, weight, Z, k_range, k_tolerance, sample_size, rule):
+def _check(U, weight, Z, k_range, k_tolerance, sample_size, rule, n_init):
     U = np.asarray(U, dtype=np.float64)
     if U.ndim != 2 or U.shape[0] < 3:
         raise CallmineError(f"U must be a 2-D array with at least 3 rows, got shape {U.shape}")
@@ -110,6 +110,8 @@ def _check(U, weight, Z, k_range, k_tolerance, sample_size, rule):
     if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) \
             or sample_size < 10:
         raise CallmineError(f"sample_size must be an integer >= 10, got {sample_size!r}")
+    if isinstance(n_init, bool) or not isinstance(n_init, (int, np.integer)) or n_init < 1:
+        raise CallmineError(f"n_init must be a positive integer, got {n_init!r}")
     if rule not in RULES:
         raise CallmineError(f"rule must be one of {', '.join(map(repr, RULES))}, got {rule!r}")
     return U, weight, Z, (lo, hi)
@@ -118,7 +120,8 @@ def _check(U, weight, Z, k_range, k_tolerance, sample_size, rule):
 def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5, 150),
              k_tolerance: float = 0.05, spectral: bool = True, sample_seed: int = 0,
              kmeans_seed: int = 0, say: Callable[[str], None] | None = None,
-             Z: np.ndarray | None = None, sample_size: int = 4000, rule: str = "knee"):
+             Z: np.ndarray | None = None, sample_size: int = 4000, rule: str = "knee",
+             n_init: int = 6):
     """Choose the number of types: the knee of the silhouette curve in the representation ``Z``.
 
     Parameters
@@ -139,7 +142,7 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         ``U`` is a spectral embedding: cluster its first min(k, dim)
         coordinates, rows L2-normalised, as the final clustering does.
     sample_seed, kmeans_seed : int, default=0
-        Seeds of the silhouette sample and of KMeans (2 restarts per k).
+        Seeds of the silhouette sample and of KMeans.
     say : callable, optional
         Receives one progress line per k.
     Z : ndarray of shape (n, n_features), optional
@@ -177,7 +180,8 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     6
     """
     say = say or (lambda msg: None)
-    U, weight, Z, k_range = _check(U, weight, Z, k_range, k_tolerance, sample_size, rule)
+    U, weight, Z, k_range = _check(U, weight, Z, k_range, k_tolerance, sample_size, rule,
+                                      n_init)
     n = U.shape[0]
     grid = [k for k in k_grid(n, k_range) if k < n]
     if not grid:
@@ -190,7 +194,8 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     rows = []
     for k in grid:
         V = spectral_space(U, k) if spectral else U
-        lab = KMeans(k, n_init=2, random_state=kmeans_seed).fit_predict(V, sample_weight=weight)
+        lab = KMeans(k, n_init=int(n_init), random_state=kmeans_seed).fit_predict(
+            V, sample_weight=weight)
         ls = lab[sample]
         sil = _silhouette(X, ls, metric)
         sil_u = _silhouette(Us, ls, "euclidean")

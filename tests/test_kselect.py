@@ -144,6 +144,7 @@ def test_accepts_every_argument_of_the_previous_criterion():
     ({"k_range": "many"}, "k_range must be two integers"),
     ({"sample_size": 3}, "sample_size must be an integer >= 10"),
     ({"rule": "elbow"}, "rule must be one of 'knee', 'plateau', got 'elbow'"),
+    ({"n_init": 0}, "n_init must be a positive integer, got 0"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
     Z = blobs(3)
