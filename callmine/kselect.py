@@ -14,7 +14,8 @@ did before. Unlike "the smallest k within 5% of the best" it uses every point
 of the curve, so it does not move with one lucky or unlucky KMeans run on a
 flat plateau. A knee whose silhouette is not yet within ``k_tolerance`` (5%)
 of the best (a curve that still climbs, as on well-separated groups) moves to
-the nearest k that is (the first after it, or the last before it if none). ``rule="plateau"`` keeps the older rule.
+the nearest k that is (the first after it, or the last before it if none).
+``rule="plateau"`` keeps the older rule.
 
 Why the representation and not the spectral space: the silhouette measured
 in the spectral embedding mostly reflects the embedding's own dimension. With

@@ -73,7 +73,7 @@ def banking77_sets() -> dict:
 
 
 class Recorder:
-    """Stands in for discover.choose_k: runs both criteria on the same inputs, returns the new one."""
+    """Stands in for discover.choose_k: both criteria on the same inputs; returns the new one."""
 
     def __init__(self):
         self.calls = []
@@ -137,14 +137,16 @@ def summary(rows) -> dict:
     dev = r[r["set"] != "sample_data"]
     err = np.abs(np.log(dev["ratio"])).median()
     err_prev = np.abs(np.log(dev["ratio_previous"])).median()
+    near = np.log(1.25)
     out = {"median_abs_log_ratio": round(float(err), 3),
            "median_abs_log_ratio_previous": round(float(err_prev), 3),
-           "within_25pct": int((np.abs(np.log(dev["ratio"])) <= np.log(1.25)).sum()),
-           "within_25pct_previous": int((np.abs(np.log(dev["ratio_previous"])) <= np.log(1.25)).sum()),
+           "within_25pct": int((np.abs(np.log(dev["ratio"])) <= near).sum()),
+           "within_25pct_previous": int((np.abs(np.log(dev["ratio_previous"])) <= near).sum()),
            "runs": int(len(dev))}
     b = r[r["set"] == "b77_test"]
     for _, row in b.iterrows():
-        out[f"b77_test_{row['profile']}_target_62_92_met"] = bool(TARGET[0] <= row["k"] <= TARGET[1])
+        met = TARGET[0] <= row["k"] <= TARGET[1]
+        out[f"b77_test_{row['profile']}_target_62_92_met"] = bool(met)
     return out
 
 
