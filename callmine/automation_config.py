@@ -99,6 +99,16 @@ class AutomationConfig:
 
     def validate(self) -> "AutomationConfig":
         """Check every value; return self. Raises CallmineError naming the bad one."""
+        for name, key in (("modes", "request type"), ("deflection", "mode"),
+                          ("type_deflection", "request type"), ("weights", "component")):
+            value = getattr(self, name)
+            if not isinstance(value, dict):
+                raise CallmineError(f"{name} must be a mapping (object/table) of {key} to value; "
+                                    f"got {type(value).__name__}")
+        _check_list(self.lexicons, "lexicons", "file names")
+        _check_list(self.other_labels, "other_labels", "labels")
+        if isinstance(self.years, (float, np.floating)) and _is_number(self.years) and self.years != int(self.years):
+            raise CallmineError(f"years must be a whole number in 0..50; got {self.years!r}")
         for name, value in self.modes.items():
             if value not in MODES:
                 raise CallmineError(f"modes[{name!r}] must be one of {', '.join(MODES)}; got {value!r}")
@@ -148,6 +158,11 @@ class AutomationConfig:
         return {k: d[k] for k in keys}
 
 
+def _check_list(value, name: str, what: str) -> None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise CallmineError(f"{name} must be a list of {what}; got {value!r}")
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
         and math.isfinite(float(value))
@@ -195,6 +210,10 @@ def load_config(path) -> AutomationConfig:
         raise CallmineError(f"config file {str(path)!r}: unknown key(s) {', '.join(map(repr, unknown))}; "
                             f"allowed: {', '.join(allowed)}")
     if "lexicons" in data:
+        try:
+            _check_list(data["lexicons"], "lexicons", "file names")
+        except CallmineError as exc:
+            raise CallmineError(f"config file {str(path)!r}: {exc}") from None
         data["lexicons"] = [str((path.parent / p).resolve()) for p in data["lexicons"]]
     try:
         return AutomationConfig(**data).validate()

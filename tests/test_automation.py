@@ -351,6 +351,11 @@ def test_config_overrides_deflection_per_mode_and_growth(tmp_path):
     ({"deflection": {"proactive": 1.5}}, r"deflection\['proactive'\] must be a number in 0..1; got 1.5"),
     ({"deflection": {"chatbot": 0.5}}, r"deflection keys must be modes .*got 'chatbot'"),
     ({"annual_growth": "fast"}, r"annual_growth must be a number"),
+    ({"modes": ["tax_debt"]}, r"modes must be a mapping \(object/table\) of request type to value; got list"),
+    ({"type_deflection": 0.5}, r"type_deflection must be a mapping .*; got float"),
+    ({"lexicons": "my_terms.csv"}, r"lexicons must be a list of file names; got 'my_terms.csv'"),
+    ({"other_labels": "other"}, r"other_labels must be a list of labels; got 'other'"),
+    ({"years": 2.5}, r"years must be a whole number in 0..50; got 2.5"),
 ])
 def test_bad_config_values_are_named_in_the_error(tmp_path, content, match):
     p = tmp_path / "rules.json"
