@@ -64,6 +64,8 @@ from callmine.type_profile import (  # noqa: F401
     _LONG_DIGITS, _OPERATOR_SPEAKERS, _SPEAKER, _ctfidf, _examples, _mask_rare_names, _normalise, _redact,
     _slice, _text_profile, _within_similarity, customer_text)
 
+#: Longest plausible handle time; longer duration_s values are data errors.
+MAX_DURATION_S = 86400.0
 CALLER_COLUMNS = ("caller_id", "customer_id", "client_id", "caller_hash", "phone_hash", "caller")
 
 
@@ -150,6 +152,7 @@ def analyze_automation(calls: pd.DataFrame, config: AutomationConfig | None = No
     df = calls.reset_index(drop=True).copy()
     types = df[type_col].astype("string").str.strip()
     df[type_col] = types.where(types.notna() & (types != ""), "other").astype(str)  # no type: out of scope
+    df[type_col] = df[type_col].map({v: _redact(v) for v in df[type_col].unique()})  # labels reach every output
     if caller_col == "auto":
         caller_col = next((c for c in CALLER_COLUMNS if c in df.columns), None)
     elif caller_col is not None and caller_col not in df.columns:
@@ -160,6 +163,11 @@ def analyze_automation(calls: pd.DataFrame, config: AutomationConfig | None = No
     if times is not None and times.notna().sum() == 0:
         notes.append("started_at could not be read as dates: no trends, per-day rates assumed.")
         times = None
+    elif times is not None and times.isna().any():
+        bad = times.isna()
+        notes.append(f"{int(bad.sum()):,} calls have no readable started_at (first at row "
+                     f"{calls.index[np.flatnonzero(bad.to_numpy())[0]]}); the period, trends and intraday profile "
+                     "use the others.")
 
     say("per-type statistics")
     table, trends, days = _statistics(df, type_col, times, caller_col, config, notes)
@@ -250,8 +258,12 @@ def _statistics(df, type_col, times, caller_col, config, notes):
     if config.aht_s is not None:
         table["mean_handle_s"] = float(config.aht_s)
     elif "duration_s" in df.columns:
-        dur = pd.to_numeric(df["duration_s"], errors="coerce")
-        dur = dur.where(dur > 0)
+        raw = pd.to_numeric(df["duration_s"], errors="coerce")
+        dur = raw.where((raw > 0) & (raw <= MAX_DURATION_S))
+        odd = int((raw.notna() & dur.isna()).sum())
+        if odd and dur.notna().any():
+            notes.append(f"{odd:,} calls have a zero, negative or over-24-hour duration_s; "
+                         "they are left out of handle times.")
         mean = dur.groupby(df[type_col]).mean().reindex(order)
         overall = dur.mean()
         if not np.isfinite(overall):

@@ -478,3 +478,32 @@ def test_a_large_out_of_scope_group_does_not_shrink_the_volume_of_real_types():
     t = automation_table(pd.concat([calls, extra], ignore_index=True)).set_index("request_type")
     assert t.loc["application_status", "volume"] == 1.0
     assert t.loc["other", "volume"] == 1.0  # clipped
+
+
+def test_personal_data_in_request_type_labels_is_redacted():
+    calls = planted_log()
+    calls.loc[calls.index[:30], "request_type"] = "Айгерим 880513499422 +7 701 234 56 78"
+    t = automation_table(calls)
+    joined = " ".join(t["request_type"])
+    assert "880513499422" not in joined and "701 234" not in joined
+    assert "Айгерим <IIN> <PHONE>" in set(t["request_type"])
+
+
+def test_implausible_durations_are_left_out_of_handle_times_with_a_note():
+    calls = planted_log()
+    bad = calls["request_type"] == "application_status"
+    calls.loc[calls.index[bad][:5], "duration_s"] = 1e12      # 31,700 years
+    calls.loc[calls.index[bad][5:10], "duration_s"] = -90
+    good = calls.loc[calls.index[bad][10:], "duration_s"].mean()
+    res = analyze_automation(calls, project=False)
+    t = res.table.set_index("request_type")
+    assert t.loc["application_status", "mean_handle_s"] == pytest.approx(good, abs=0.05)
+    assert any("10 calls" in n and "duration_s" in n for n in res.summary["notes"])
+
+
+def test_partly_unreadable_started_at_is_noted():
+    calls = planted_log()
+    calls["started_at"] = calls["started_at"].astype(str)
+    calls.loc[calls.index[:20], "started_at"] = "garbage"
+    res = analyze_automation(calls, project=False)
+    assert any("20 calls" in n and "started_at" in n for n in res.summary["notes"])
