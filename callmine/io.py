@@ -16,8 +16,9 @@ dropping them:
 * a JSONL line that is not a JSON object;
 * a row whose text is empty or blank.
 
-Format and encoding detection are in :mod:`callmine.formats`; their names
-are importable from here too.
+Format and encoding detection are in :mod:`callmine.formats`, the writers
+(:func:`write_table`, :func:`atomic_path`, :func:`open_text_out`) in
+:mod:`callmine.writers`; their names are importable from here too.
 
 Examples
 --------
@@ -31,24 +32,21 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gzip
 import io
 import json
 import os
 import sys
-import tempfile
 from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from callmine.errors import DataError
-# Formats and encodings live in callmine.formats; these names stay importable from here.
+# Formats, encodings and writers live in their own modules; these names stay importable from here.
 from callmine.formats import (  # noqa: F401
     _DECODE_ERRORS,
     _SAMPLE_BYTES,
@@ -60,6 +58,13 @@ from callmine.formats import (  # noqa: F401
     _resolve_encoding,
     detect_encoding,
     file_format,
+)
+from callmine.writers import (  # noqa: F401
+    _chmod_like_new_file,
+    atomic_path,
+    open_text_out,
+    write_table,
+    write_table_to,
 )
 
 REJECT_COLUMNS = ["row", "reason"]
@@ -438,93 +443,3 @@ def read_calls(path: str | os.PathLike, *, text_col: str = "text", required: Ite
     rows = pd.concat(frames) if len(frames) > 1 else frames[0]
     rej = pd.concat(rejects, ignore_index=True) if len(rejects) > 1 else rejects[0].reset_index(drop=True)
     return rows, rej
-
-
-# ---------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------
-
-def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False) -> Path:
-    """Write ``df`` to ``path`` by its extension, atomically (temporary file, then rename).
-
-    ``.csv`` and ``.csv.gz`` are UTF-8 CSV, ``.tsv`` tab-separated, ``.jsonl``
-    one JSON object per line (UTF-8, not ASCII-escaped), ``.parquet`` Parquet.
-    A half-written file never appears under ``path``.
-    """
-    path = Path(path)
-    fmt = file_format(path)
-    with atomic_path(path) as tmp:
-        write_table_to(df, tmp, fmt=fmt, gz=str(path).lower().endswith(".gz"), index=index)
-    return path
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, *, fsync: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; when the block ends, move it onto ``path``.
-
-    The file written there gets the permissions of a new file (``0666 & ~umask``)
-    and replaces ``path`` in one rename, so a half-written file never appears
-    under ``path``. If the block raises, the temporary file is removed.
-    ``fsync=True`` flushes it to disk before the rename.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        _chmod_like_new_file(tmp)
-        if fsync:
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-
-
-@contextlib.contextmanager
-def open_text_out(path: str | os.PathLike, *, gz: bool = False) -> Iterator[IO[str]]:
-    """Open a UTF-8 text file for writing, gzip-compressed when ``gz``.
-
-    The gzip header carries no file name and time 0, so the same content
-    always gives the same bytes.
-    """
-    if not gz:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        return
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gzf, \
-            io.TextIOWrapper(gzf, encoding="utf-8", newline="") as fh:
-        yield fh
-
-
-def _chmod_like_new_file(path: str | os.PathLike) -> None:
-    """Give a temporary file (created 0600) the permissions a new file would get (0666 & ~umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
-def write_table_to(df: pd.DataFrame, target: str | os.PathLike, *, fmt: str, gz: bool = False,
-                   index: bool = False) -> None:
-    """Write ``df`` in format ``fmt`` (``csv``, ``tsv``, ``jsonl``, ``parquet``) to ``target`` as is."""
-    if gz and fmt in ("csv", "tsv", "jsonl"):
-        with open_text_out(target, gz=True) as fh:
-            write_table_to(df, fh, fmt=fmt, index=index)
-        return
-    if fmt == "csv":
-        df.to_csv(target, index=index, encoding="utf-8")
-    elif fmt == "tsv":
-        df.to_csv(target, sep="\t", index=index, encoding="utf-8")
-    elif fmt == "jsonl":
-        out = df.reset_index() if index else df
-        out.to_json(target, orient="records", lines=True, force_ascii=False, date_format="iso")
-    elif fmt == "parquet":
-        df.to_parquet(target, index=index)
-    else:
-        raise DataError(f"unknown output format {fmt!r}; options are csv, tsv, jsonl, parquet")
