@@ -137,6 +137,12 @@ def build_report(calls, out_dir, *, model=None, label_col: str | None = None,
         df["request_type"] = discover_types(texts, k=k, random_state=random_state, progress=progress)
         source = "discovery"
         df = df.drop(columns=["confidence"], errors="ignore")
+    other = {str(x) for x in config.other_labels}
+    if df["request_type"].astype("string").str.strip().fillna("").isin(other | {""}).all():
+        what = {"labels": repr(label_col), "model": "request type from the model",
+                "discovery": "discovered request type"}[source]
+        raise DataError(f"no request type to rank: every call's {what} is blank or out of scope "
+                        f"({', '.join(sorted(other, key=list(config.other_labels).index))})")
     result = analyze_automation(df, config, text_col=text_col, caller_col=caller_col,
                                 random_state=random_state, progress=say)
     result.summary["source"] = source

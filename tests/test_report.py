@@ -251,3 +251,35 @@ def test_sparkline_is_an_inline_svg_or_empty():
     svg = sparkline([1, 3, 2, 5])
     assert svg.startswith("<svg") and svg.count(",") == 4 and "http" not in svg
     assert sparkline([1]) == ""
+
+
+@pytest.mark.parametrize("label", ["", "other"])
+def test_a_log_with_no_in_scope_request_type_is_one_error_line(tmp_path, capsys, label):
+    src = tmp_path / "calls.csv"
+    planted_log().assign(request_type=label).to_csv(src, index=False)
+    assert main(["report", str(src), "-o", str(tmp_path / "out"), "--label-col", "request_type", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: no request type to rank: every call's 'request_type' is blank or "
+                          "out of scope (other, unassigned, -1)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_emoji_in_a_type_name_draws_without_warnings_and_is_escaped(tmp_path, recwarn):
+    calls = planted_log()
+    calls["request_type"] = calls["request_type"].replace({"application_status": "Статус 📄 <b>",
+                                                           "howto": "ЭЦП / қолтаңба"})
+    build_report(calls, tmp_path, label_col="request_type")
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Статус 📄 &lt;b&gt;" in page and "ЭЦП / қолтаңба" in page and "<b>Статус" not in page.replace(
+        "<b>Статус 📄 &lt;b&gt;", "")
+
+
+def test_new_data_notes_are_translated_in_the_russian_report(tmp_path):
+    calls = planted_log()
+    calls.loc[calls.index[:3], "started_at"] = "garbage"
+    calls.loc[calls.index[3:5], "duration_s"] = -1
+    build_report(calls, tmp_path, label_col="request_type", lang="ru")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "У 3 звонков started_at не читается" in page
+    assert "У 2 звонков duration_s нулевое, отрицательное или больше суток" in page
