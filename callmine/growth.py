@@ -180,6 +180,12 @@ def _validate_series(y, name: str = "y") -> pd.Series:
     if not isinstance(y.index, pd.DatetimeIndex):
         raise CallmineError(f"{name} must have a DatetimeIndex (one date per day); got {type(y.index).__name__}")
     s = pd.to_numeric(y, errors="coerce").astype(float)
+    odd = np.isinf(s.to_numpy()) | (s.isna() & y.notna() & (y.astype("string").str.strip() != "")).to_numpy()
+    if odd.any():
+        i = int(np.flatnonzero(odd)[0])
+        raise CallmineError(f"{name} has a non-finite or non-numeric value on "
+                            f"{pd.Timestamp(y.index[i]).date()} ({y.iloc[i]!r}); calls must be numbers >= 0 "
+                            "(NaN or empty for a gap)")
     s.index = pd.DatetimeIndex(y.index).tz_localize(None) if y.index.tz is not None else pd.DatetimeIndex(y.index)
     s.index = s.index.normalize()
     if s.index.has_duplicates:

@@ -334,3 +334,21 @@ def test_bank_calls_single_origin_beats_the_baselines_and_4_2_percent(shared_fil
     naive_mape = float((np.abs(test - naive) / test).mean() * 100)
     assert naive_mape == pytest.approx(5.60, abs=0.01)
     assert mape <= 4.2
+
+
+def test_the_interval_always_contains_the_mean_even_when_backtests_all_err_one_way():
+    # half a year of steady growth: growth is not used (< 1 year), so every backtest underforecasts
+    y = synthetic_daily(days=180, noise=0.0, growth=0.5, weekend=1.0)
+    fc = LoadForecaster(holidays=None).fit(y).predict(28)
+    assert (fc["lower"] <= fc["mean"]).all() and (fc["mean"] <= fc["upper"]).all()
+
+
+@pytest.mark.parametrize("bad, match", [
+    (np.inf, r"y has a non-finite or non-numeric value on 2024-01-04 \(inf\)"),
+    ("abc", r"y has a non-finite or non-numeric value on 2024-01-04 \('abc'\)"),
+])
+def test_a_non_numeric_or_infinite_day_is_an_error_not_a_gap(bad, match):
+    y = synthetic_daily(days=60).astype(object)
+    y.iloc[3] = bad
+    with pytest.raises(CallmineError, match=match):
+        LoadForecaster(holidays=None).fit(y)
