@@ -327,6 +327,7 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
 def _cmd_staff(args: argparse.Namespace) -> int:
     """staffing.py (issue #8)."""
     import json
+    import math
 
     import pandas as pd
 
@@ -334,12 +335,29 @@ def _cmd_staff(args: argparse.Namespace) -> int:
 
     targets = dict(service_level=args.service_level, target_time=args.target_time,
                    max_occupancy=args.max_occupancy, shrinkage=args.shrinkage, patience=args.patience)
+    if args.input_file is not None and args.agents is not None:
+        print("callmine staff: error: --agents evaluates one interval (--calls N); it cannot be "
+              "combined with INPUT_FILE", file=sys.stderr)
+        return 2
     if args.input_file is not None:
+        import numpy as np
+
         from callmine.io import read_calls
 
-        rows, _ = read_calls(args.input_file, text_col=args.calls_col, encoding=args.encoding)
+        rows, rejects = read_calls(args.input_file, text_col=args.calls_col, encoding=args.encoding)
+        rule = f"column {args.calls_col!r} must be a number of calls >= 0"
+        if len(rejects):
+            first = rejects.iloc[0]
+            got = "got ''" if first["reason"] == "empty text" else f"({first['reason']})"
+            raise CallmineError(f"{args.input_file}: row {first['row']}: {rule}; {got}")
         load = rows.copy()
-        load[args.calls_col] = pd.to_numeric(load[args.calls_col], errors="coerce").fillna(0.0)
+        calls = pd.to_numeric(load[args.calls_col], errors="coerce")
+        bad = ~(np.isfinite(calls.to_numpy(dtype=float)) & (calls.to_numpy(dtype=float) >= 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise CallmineError(f"{args.input_file}: row {load.index[i]}: {rule}; "
+                                f"got {str(load[args.calls_col].iloc[i])!r}")
+        load[args.calls_col] = calls.astype(float)
         table = st.staffing_plan(load, interval=args.interval, aht=args.aht, calls_col=args.calls_col, **targets)
     elif args.calls is None:
         raise CallmineError("give --calls N (calls per interval) or an INPUT_FILE with a calls column")
@@ -353,13 +371,19 @@ def _cmd_staff(args: argparse.Namespace) -> int:
                  "asa": st.average_speed_of_answer(traffic, args.agents, args.aht),
                  "occupancy": st.occupancy(traffic, args.agents), "p_abandon": 0.0}
         table = pd.DataFrame([{"calls": args.calls, "traffic": traffic, "agents": args.agents, **r}])
+        if not args.quiet and args.patience is None and args.agents <= traffic and traffic > 0:
+            print(f"{args.agents} agents for {traffic:g} Erlangs: the queue grows without bound "
+                  "(every caller waits; the average wait is unbounded)", file=sys.stderr)
     else:
         r = st.required_agents(args.calls, args.interval, args.aht, **targets)
         table = pd.DataFrame([{"calls": args.calls, **r}])
-    if args.json:
-        print(json.dumps(table.to_dict("records"), default=float))
+    if args.json:  # strict JSON: an unbounded wait is null, not Infinity
+        records = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in rec.items()}
+                   for rec in table.to_dict("records")]
+        print(json.dumps(records, default=float))
     else:
-        print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+        print(table.to_string(index=False,
+                              float_format=lambda v: f"{v:.4f}" if math.isfinite(v) else "unbounded"))
     if args.output:
         from callmine.io import write_table
 

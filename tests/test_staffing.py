@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -270,3 +271,35 @@ def test_cli_staff_bad_values_exit_1(capsys):
     assert capsys.readouterr().err.startswith("Error: shrinkage must be")
     assert main(["staff"]) == 1
     assert main(["staff", "--calls", "abc"]) == 2
+
+
+def test_cli_staff_too_few_agents_is_unbounded_not_inf_and_json_stays_valid(capsys):
+    assert main(["staff", "--calls", "100", "--agents", "5", "--json"]) == 0
+    out = capsys.readouterr().out
+    rec = json.loads(out)[0]              # strict JSON: no Infinity/NaN tokens
+    assert "Infinity" not in out and rec["asa"] is None and rec["service_level"] == 0
+    assert main(["staff", "--calls", "100", "--agents", "5"]) == 0
+    cap = capsys.readouterr()
+    assert "inf" not in cap.out and "unbounded" in cap.out
+    assert "5 agents for 10 Erlangs: the queue grows without bound" in cap.err
+
+
+@pytest.mark.parametrize("value, match", [
+    ("abc", r"load.csv: row 1: column 'calls' must be a number of calls >= 0; got 'abc'"),
+    ("-5", r"load.csv: row 1: column 'calls' must be a number of calls >= 0; got '-5'"),
+    ("", r"load.csv: row 1: column 'calls' must be a number of calls >= 0; got ''"),
+])
+def test_cli_staff_plan_names_a_bad_calls_value(tmp_path, capsys, value, match):
+    src = tmp_path / "load.csv"
+    src.write_text(f"interval_start,calls\n09:00,100\n09:30,{value}\n10:00,50\n", encoding="utf-8")
+    assert main(["staff", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1
+    assert re.search(match, err)
+
+
+def test_cli_staff_agents_with_a_plan_file_is_a_usage_error(tmp_path, capsys):
+    src = tmp_path / "load.csv"
+    src.write_text("calls\n100\n", encoding="utf-8")
+    assert main(["staff", str(src), "--agents", "3"]) == 2
+    assert "--agents" in capsys.readouterr().err
