@@ -236,11 +236,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if value is not None:
             setattr(config, name, value)
     k = args.k
-    if k != "auto":
-        try:
-            k = int(k)
-        except ValueError:
-            raise CallmineError(f"--k must be a positive integer or 'auto'; got {k!r}") from None
     progress = None if args.quiet else (lambda msg: print(f"report: {msg}", file=sys.stderr, flush=True))
     summary = build_report(args.input_file, args.output, model=args.model, label_col=args.label_col,
                            config=config, text_col=args.text_col, encoding=args.encoding, lang=args.lang,
@@ -265,6 +260,9 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(msg, file=sys.stderr)
 
+    if args.by_type and args.intraday:
+        print("callmine forecast: error: give --by-type or --intraday, not both", file=sys.stderr)
+        return 2
     if args.input_file is None:
         if args.freq == "year":
             table = fc.project_load(args.base, args.growth, args.years, start=args.start)
@@ -301,8 +299,13 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
             daily = calls[ok].groupby(dates[ok].dt.normalize()).sum().astype(float)
             daily.index = pd.DatetimeIndex(daily.index, name="date")
         model.fit(daily)
-        say(f"fitted on {model.n_days_} days: growth {model.growth_rate_:+.1%}/year estimated "
-            f"({model.growth_used_:+.1%} used), backtest MAPE {model.backtest_mape_:.2f}%")
+        import math
+
+        growth = (f"growth {model.growth_rate_:+.1%}/year estimated ({model.growth_used_:+.1%} used)"
+                  if math.isfinite(model.growth_rate_) else "growth not estimated (under 8 weeks of history)")
+        mape = (f"backtest MAPE {model.backtest_mape_:.2f}%" if math.isfinite(model.backtest_mape_)
+                else "no backtest (too short a history; intervals from in-sample residuals)")
+        say(f"fitted on {model.n_days_} days: {growth}, {mape}")
         pred = model.predict(args.steps)
         if args.by_type:
             if not log or args.by_type not in rows.columns:
@@ -566,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--growth", type=float, default=None, metavar="RATE",
                    help="annual load growth for the projection (default 0.15)")
     p.add_argument("--years", type=int, default=None, metavar="N", help="years to project (default 5)")
-    p.add_argument("--k", default="auto", metavar="N|auto",
+    p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
                    help="number of types when discovering (default: auto)")
     p.add_argument("--caller-col", default=None, metavar="COL",
                    help="caller-id column for repeat contacts (default: caller_id etc. if present)")

@@ -352,3 +352,20 @@ def test_a_non_numeric_or_infinite_day_is_an_error_not_a_gap(bad, match):
     y.iloc[3] = bad
     with pytest.raises(CallmineError, match=match):
         LoadForecaster(holidays=None).fit(y)
+
+
+def test_cli_forecast_short_history_progress_has_no_nan(tmp_path, capsys):
+    src = tmp_path / "calls.csv"
+    log = call_log()
+    log[log["started_at"] < "2026-01-25"].to_csv(src, index=False)    # 20 days: no growth, no backtests
+    assert main(["forecast", str(src), "--steps", "3", "--holidays", "none"]) == 0
+    err = capsys.readouterr().err
+    assert "nan" not in err.lower()
+    assert "growth not estimated (under 8 weeks of history)" in err and "no backtest" in err
+
+
+def test_cli_forecast_by_type_and_intraday_together_is_a_usage_error(tmp_path, capsys):
+    src = tmp_path / "calls.csv"
+    call_log().to_csv(src, index=False)
+    assert main(["forecast", str(src), "--by-type", "request_type", "--intraday", "30min"]) == 2
+    assert "--by-type" in capsys.readouterr().err

@@ -283,3 +283,11 @@ def test_new_data_notes_are_translated_in_the_russian_report(tmp_path):
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "У 3 звонков started_at не читается" in page
     assert "У 2 звонков duration_s нулевое, отрицательное или больше суток" in page
+
+
+@pytest.mark.parametrize("k", ["0", "1", "x"])
+def test_cli_report_bad_k_is_a_usage_error(tmp_path, capsys, k):
+    src = tmp_path / "calls.csv"
+    planted_log().to_csv(src, index=False)
+    assert main(["report", str(src), "-o", str(tmp_path / "out"), "--k", k]) == 2
+    assert "--k" in capsys.readouterr().err
