@@ -49,10 +49,10 @@ _TINY = 1e-250
 # validation helpers
 # ---------------------------------------------------------------------------
 
-def _as_traffic(traffic: Any, name: str = "traffic") -> np.ndarray:
+def _as_traffic(traffic: Any, name: str = "traffic", unit: str = "Erlangs") -> np.ndarray:
     a = np.asarray(traffic, dtype=float)
     if not np.all(np.isfinite(a)) or np.any(a < 0):
-        raise CallmineError(f"{name} must be a finite number >= 0 (Erlangs); got {traffic!r}")
+        raise CallmineError(f"{name} must be a finite number >= 0 ({unit}); got {traffic!r}")
     return a
 
 
@@ -266,7 +266,7 @@ def occupancy(traffic, agents):
 
 def traffic_intensity(calls, interval, aht):
     """Offered load in Erlangs: ``calls x aht / interval`` (``interval``, ``aht`` in seconds)."""
-    calls = _as_traffic(calls, "calls")
+    calls = _as_traffic(calls, "calls", "calls per interval")
     interval = _as_positive(interval, "interval")
     aht = _as_positive(aht, "aht")
     return _out(calls * aht / interval)

@@ -303,3 +303,8 @@ def test_cli_staff_agents_with_a_plan_file_is_a_usage_error(tmp_path, capsys):
     src.write_text("calls\n100\n", encoding="utf-8")
     assert main(["staff", str(src), "--agents", "3"]) == 2
     assert "--agents" in capsys.readouterr().err
+
+
+def test_negative_calls_error_speaks_of_calls_not_erlangs():
+    with pytest.raises(CallmineError, match=r"^calls must be a finite number >= 0 \(calls per interval\); got -3"):
+        traffic_intensity(-3, 1800, 180)
