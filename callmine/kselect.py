@@ -122,7 +122,7 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
              k_tolerance: float = 0.05, spectral: bool = True, sample_seed: int = 0,
              kmeans_seed: int = 0, say: Callable[[str], None] | None = None,
              Z: np.ndarray | None = None, sample_size: int = 4000, rule: str = "knee",
-             n_init: int = 6):
+             n_init: int = 6, cluster_space: Callable[[int], np.ndarray] | None = None):
     """Choose the number of types: the knee of the silhouette curve in the representation ``Z``.
 
     Parameters
@@ -194,7 +194,13 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         else (Us, "euclidean", "spectral space")
     rows = []
     for k in grid:
-        V = spectral_space(U, k) if spectral else U
+        if cluster_space is not None:
+            V = np.asarray(cluster_space(k), dtype=np.float64)
+            if V.ndim != 2 or V.shape[0] != n:
+                raise CallmineError(f"cluster_space({k}) must return a 2-D array with one row "
+                                    f"per row of U ({n}), got shape {V.shape}")
+        else:
+            V = spectral_space(U, k) if spectral else U
         lab = KMeans(k, n_init=int(n_init), random_state=kmeans_seed).fit_predict(
             V, sample_weight=weight)
         ls = lab[sample]

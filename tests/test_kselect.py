@@ -124,6 +124,21 @@ def test_silhouette_is_computed_on_a_sample_of_the_given_size():
     assert "50 calls sampled" in reason
 
 
+def test_partitions_can_be_made_in_the_space_of_the_final_clustering():
+    Z = blobs(4, per_type=30)
+    seen = []
+
+    def space(k):
+        seen.append(k)
+        return Z
+
+    U = np.random.RandomState(0).randn(len(Z), 5)  # not what is clustered
+    k, _, _ = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, cluster_space=space)
+    assert k == 4 and seen == [2, 3, 4, 5, 6, 7, 8]
+    with pytest.raises(CallmineError, match=r"cluster_space\(2\) must return a 2-D array"):
+        choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, cluster_space=lambda k: Z[:5])
+
+
 def test_progress_goes_to_say_one_line_per_k():
     Z = blobs(3)
     lines = []
