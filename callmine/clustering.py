@@ -24,8 +24,8 @@ from sklearn.utils import check_random_state
 
 from callmine.errors import CallmineError
 
-__all__ = ["cluster_accuracy", "k_grid", "spectral_embedding", "spectral_space", "choose_k",
-           "order_by_size", "outlier_cutoffs", "stability"]
+__all__ = ["cluster_accuracy", "k_grid", "spectral_embedding", "spectral_space", "spectral_dims",
+           "diffusion_space", "choose_k", "order_by_size", "outlier_cutoffs", "stability"]
 
 
 def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
@@ -72,31 +72,89 @@ def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
     return out
 
 
-def spectral_embedding(Z: np.ndarray, *, n_neighbors: int = 10, n_components: int = 30,
-                       random_state: int | None = None) -> np.ndarray:
-    """Laplacian eigenmaps of the symmetric cosine kNN graph over the rows of ``Z``.
-
-    ``n_neighbors`` is capped at ``n - 1`` and ``n_components`` at ``n - 2``
-    (at least 1); a graph that is not fully connected is accepted silently.
-    """
+def _knn_graph(Z: np.ndarray, n_neighbors: int):
+    """Symmetric cosine kNN connectivity graph (1: mutual neighbours, 0.5: one-way)."""
     n = Z.shape[0]
     nn = min(int(n_neighbors), n - 1)
     graph = NearestNeighbors(n_neighbors=nn + 1, metric="cosine").fit(Z) \
         .kneighbors_graph(Z, mode="connectivity")
     graph.setdiag(0)
     graph.eliminate_zeros()
-    graph = 0.5 * (graph + graph.T)
+    return (0.5 * (graph + graph.T)).tocsr()
+
+
+def spectral_embedding(Z: np.ndarray, *, n_neighbors: int = 10, n_components: int = 30,
+                       random_state: int | None = None, return_eigenvalues: bool = False):
+    """Laplacian eigenmaps of the symmetric cosine kNN graph over the rows of ``Z``.
+
+    ``n_neighbors`` is capped at ``n - 1`` and ``n_components`` at ``n - 2``
+    (at least 1); a graph that is not fully connected is accepted silently.
+
+    With ``return_eigenvalues``, also returns the eigenvalue of every column
+    in the normalised adjacency ``D^-1/2 A D^-1/2`` (1 for a perfectly
+    separated group, smaller for less smooth coordinates; Rayleigh quotients
+    of the columns), for :func:`diffusion_space`.
+    """
+    n = Z.shape[0]
+    graph = _knn_graph(Z, n_neighbors)
     dim = max(1, min(int(n_components), n - 2))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Graph is not fully connected")
         U = SpectralEmbedding(n_components=dim, affinity="precomputed",
                               random_state=random_state).fit_transform(graph)
-    return U
+    if not return_eigenvalues:
+        return U
+    deg = np.asarray(graph.sum(axis=1)).ravel()
+    deg = np.where(deg > 0, deg, 1.0)
+    # scikit-learn returns D^-1/2 v for the eigenvectors v of the normalised graph
+    V = U * np.sqrt(deg)[:, None]
+    V /= np.maximum(np.linalg.norm(V, axis=0), 1e-12)
+    inv = 1.0 / np.sqrt(deg)
+    MV = inv[:, None] * (graph @ (inv[:, None] * V))
+    return U, np.einsum("ij,ij->j", V, MV)
 
 
 def spectral_space(U: np.ndarray, k: int) -> np.ndarray:
     """The first min(k, dim) spectral coordinates, rows L2-normalised (k types need ~k)."""
     return normalize(U[:, : max(2, min(k, U.shape[1]))])
+
+
+def spectral_dims(k: int, factor: float = 1.5) -> int:
+    """Spectral coordinates computed for the final clustering into ``k`` types: ceil(1.5 k).
+
+    >>> spectral_dims(77), spectral_dims(35), spectral_dims(2)
+    (116, 53, 3)
+    """
+    return max(2, int(np.ceil(float(factor) * int(k))))
+
+
+def diffusion_space(U: np.ndarray, eigenvalues: np.ndarray, k: int,
+                    decay: float = 0.2) -> np.ndarray:
+    """All spectral coordinates, damped like diffusion-map coordinates, rows L2-normalised.
+
+    Column ``i`` is scaled by ``(lambda_i / lambda_1) ** t`` with ``t`` such
+    that the ``k``-th column gets weight ``decay``: coordinates that
+    separate coarse groups keep their full weight, the later, noisier ones
+    still help to split close types but count less (a diffusion over ``t``
+    steps of the neighbour graph, with ``t`` set by ``k``). Unlike a hard cut
+    at ``k`` columns, the result barely depends on how many columns were
+    computed.
+
+    >>> U = np.eye(4)[:, :3] + 0.1
+    >>> diffusion_space(U, np.array([1.0, 0.9, 0.5]), 2).shape
+    (4, 3)
+    """
+    lam = np.clip(np.asarray(eigenvalues, dtype=np.float64), 1e-9, None)
+    if lam.shape[0] != U.shape[1]:
+        raise CallmineError(f"eigenvalues has {lam.shape[0]} values for {U.shape[1]} "
+                            f"spectral coordinates")
+    if not 0 < float(decay) < 1:
+        raise CallmineError(f"decay must be in (0, 1), got {decay!r}")
+    top = lam.max()
+    kk = min(max(int(k), 1), lam.shape[0]) - 1
+    ratio = lam[kk] / top
+    t = np.log(float(decay)) / np.log(ratio) if ratio < 1 - 1e-9 else 0.0
+    return normalize(U * ((lam / top) ** t)[None, :])
 
 
 def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5, 150),

@@ -63,8 +63,9 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from callmine.clustering import (choose_k, cluster_accuracy, k_grid, order_by_size,
-                                 outlier_cutoffs, spectral_embedding, spectral_space, stability)
+from callmine.clustering import (choose_k, cluster_accuracy, diffusion_space, k_grid,
+                                 order_by_size, outlier_cutoffs, spectral_dims,
+                                 spectral_embedding, spectral_space, stability)
 # the file-level job lives in discover_file.py, the clustering maths in clustering.py;
 # their public names stay importable from here
 from callmine.discover_file import (NO_TEXT_LABEL, OUTLIER_LABEL,  # noqa: F401
@@ -78,6 +79,10 @@ PROFILES = ("fast", "accurate")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
 #: the calls is not in the most common language (``callmine.text.detect_language``).
 _MULTILINGUAL_SHARE = 0.1
+#: ``spectral_decay="auto"`` per profile, chosen on BANKING77 train samples and synthetic
+#: logs of other seeds (docs/discover.md): the damped 1.5 k coordinates helped ``accurate``
+#: on both, ``fast`` only on BANKING77 (and cost it 3 ACC points on the synthetic logs).
+_AUTO_DECAY = {"fast": None, "accurate": 0.2}
 
 
 def _as_texts(X) -> list[str]:
@@ -132,7 +137,16 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     n_neighbors : int, default=10
         Neighbours per call in the similarity graph.
     spectral_dim : int, default=30
-        Dimensions of the spectral embedding that KMeans clusters.
+        Dimensions of the spectral embedding used to choose k (``k="auto"``),
+        and clustered when ``spectral_decay`` is None (the first
+        ``min(k, spectral_dim)``).
+    spectral_decay : "auto", float in (0, 1) or None, default="auto"
+        A number: KMeans clusters ``ceil(1.5 k)`` spectral coordinates, each
+        scaled by ``(lambda_i / lambda_1) ** t`` where ``t`` gives the k-th
+        coordinate the weight ``spectral_decay`` (diffusion-map damping,
+        :func:`callmine.clustering.diffusion_space`). None: the first
+        ``min(k, spectral_dim)`` coordinates, unweighted. ``"auto"``: 0.2
+        for ``accurate``, None for ``fast`` (chosen on development data).
     n_init : int, default=10
         KMeans restarts for the final clustering.
     outlier_threshold : float or None, default=3.5
@@ -219,7 +233,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
                  k_range=(5, 150), k_tolerance: float = 0.05, n_components: int = 100,
                  lsa_weight: float = 0.7, n_neighbors: int = 10, spectral_dim: int = 30,
-                 n_init: int = 10, outlier_threshold: float | None = 3.5,
+                 spectral_decay="auto", n_init: int = 10,
+                 outlier_threshold: float | None = 3.5,
                  max_fit_samples: int = 20_000, batch_size: int = 20_000,
                  remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
                  n_stability_runs: int = 5, concepts="auto", concept_weight: float = 0.5,
@@ -233,6 +248,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.lsa_weight = lsa_weight
         self.n_neighbors = n_neighbors
         self.spectral_dim = spectral_dim
+        self.spectral_decay = spectral_decay
         self.n_init = n_init
         self.outlier_threshold = outlier_threshold
         self.max_fit_samples = max_fit_samples
@@ -281,11 +297,22 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                 f"got {self.k_range!r}") from None
         if not 2 <= lo <= hi:
             raise CallmineError(f"k_range must satisfy 2 <= min <= max, got {self.k_range!r}")
+        if not (self.spectral_decay is None or isinstance(self.spectral_decay, str) and
+                self.spectral_decay == "auto" or not isinstance(self.spectral_decay, (str, bool))
+                and 0 < float(self.spectral_decay) < 1):
+            raise CallmineError(f"spectral_decay must be 'auto', a number in (0, 1) or None, "
+                                f"got {self.spectral_decay!r}")
         if float(self.lsa_weight) < 0:
             raise CallmineError(f"lsa_weight must be >= 0, got {self.lsa_weight!r}")
         if not float(self.concept_weight) >= 0:
             raise CallmineError(f"concept_weight must be >= 0, got {self.concept_weight!r}")
         return k
+
+    def _decay(self) -> float | None:
+        """The spectral damping used: ``"auto"`` is 0.2 for ``accurate``, None for ``fast``."""
+        if isinstance(self.spectral_decay, str):
+            return _AUTO_DECAY[self.profile]
+        return None if self.spectral_decay is None else float(self.spectral_decay)
 
     def _seed(self, offset: int = 0) -> int:
         return int(self._base_seed_ + offset)
@@ -423,21 +450,32 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self._say(f"spectral embedding of the neighbour graph of {n_uniq:,} distinct texts")
         # too few distinct texts for a meaningful graph: cluster the representation itself
         use_graph = n_uniq >= max(20, 3 * (k if k != "auto" else 2))
-        U = spectral_embedding(Zu, n_neighbors=int(self.n_neighbors),
-                               n_components=int(self.spectral_dim),
-                               random_state=self._seed(1)) if use_graph else Zu
+        decay = self._decay()
+        embed_args = dict(n_neighbors=int(self.n_neighbors), random_state=self._seed(1))
+        U = lam = None
+        if use_graph and (k == "auto" or decay is None):
+            U = spectral_embedding(Zu, n_components=int(self.spectral_dim), **embed_args)
 
         if k == "auto":
             self._say("choosing the number of types")
+            # choose_k gets the spectral_dim-column embedding U (as before the diffusion
+            # space existed), or Zu itself when there are too few distinct texts for a graph
             k, self.k_selection_, self.k_reason_ = choose_k(
-                U, weight, k_range=self.k_range, k_tolerance=float(self.k_tolerance),
-                spectral=use_graph, sample_seed=self._seed(2), kmeans_seed=self._seed(3),
-                say=self._say)
+                U if use_graph else Zu, weight, k_range=self.k_range,
+                k_tolerance=float(self.k_tolerance), spectral=use_graph,
+                sample_seed=self._seed(2), kmeans_seed=self._seed(3), say=self._say)
         else:
             self.k_selection_ = None
             self.k_reason_ = f"k={k} was given"
-        if use_graph:
+        if not use_graph:
+            U = Zu
+        elif decay is None:
             U = spectral_space(U, k)
+        else:
+            # all ceil(1.5 k) coordinates, damped by their eigenvalue (see diffusion_space)
+            U, lam = spectral_embedding(Zu, n_components=spectral_dims(k),
+                                        return_eigenvalues=True, **embed_args)
+            U = diffusion_space(U, lam, k, decay)
         km = KMeans(k, n_init=int(self.n_init), random_state=self._seed(6)).fit(
             U, sample_weight=weight)
         # number types by size, largest first (ties: first seen)

@@ -12,6 +12,7 @@ import pytest
 from callmine.cli import main
 from callmine.discover import (NO_TEXT_LABEL, OUTLIER_LABEL, RequestTypeDiscoverer,
                                cluster_accuracy, discover_file, k_grid)
+from callmine.clustering import diffusion_space, spectral_dims, spectral_embedding
 from callmine.errors import CallmineError
 
 
@@ -165,6 +166,9 @@ def test_names_use_words_people_read():
     ({"outlier_threshold": -1}, "outlier_threshold must be positive or None"),
     ({"k_range": (10, 5)}, "k_range must satisfy 2 <= min <= max"),
     ({"max_fit_samples": 0}, "max_fit_samples must be a positive integer, got 0"),
+    ({"spectral_decay": 1.0}, r"spectral_decay must be 'auto', a number in \(0, 1\) or None, "
+                              r"got 1.0"),
+    ({"spectral_decay": "on"}, r"spectral_decay must be 'auto', .* got 'on'"),
 ])
 def test_bad_parameters_name_the_parameter_and_value(kwargs, match):
     with pytest.raises(CallmineError, match=match):
@@ -207,6 +211,56 @@ def test_k_grid_stays_within_range_and_data_size():
     assert k_grid(3080)[0] == 5 and k_grid(3080)[-1] == 150
     assert max(k_grid(200)) == 20
     assert k_grid(1_000_000, (50, 300))[-1] == 300
+
+
+def _blobs(sizes=(60, 40, 20), dim=8, seed=0):
+    rs = np.random.RandomState(seed)
+    centres = np.eye(dim)[: len(sizes)] * 3
+    Z = np.vstack([c + 0.3 * rs.randn(n, dim) for c, n in zip(centres, sizes)])
+    return Z / np.linalg.norm(Z, axis=1, keepdims=True), np.repeat(np.arange(len(sizes)), sizes)
+
+
+def test_spectral_eigenvalues_are_near_one_for_separated_groups_and_ordered():
+    Z, _ = _blobs()
+    U, lam = spectral_embedding(Z, n_neighbors=8, n_components=6, random_state=0,
+                                return_eigenvalues=True)
+    assert U.shape == (120, 6) and lam.shape == (6,)
+    # three separated groups: two non-trivial coordinates with eigenvalue ~1, then a drop
+    assert lam[:2].min() > 0.95 and lam[2:].max() < lam[:2].min()
+    assert np.allclose(U, spectral_embedding(Z, n_neighbors=8, n_components=6, random_state=0))
+
+
+def test_diffusion_space_gives_the_kth_coordinate_the_decay_weight():
+    U = np.random.RandomState(0).rand(5, 4)
+    lam = np.array([1.0, 0.9, 0.8, 0.5])
+    V = diffusion_space(U, lam, 3, decay=0.2)
+    t = np.log(0.2) / np.log(0.8)
+    expected = U * (lam ** t)
+    assert np.allclose(V, expected / np.linalg.norm(expected, axis=1, keepdims=True))
+    assert np.allclose(np.linalg.norm(V, axis=1), 1.0)
+    with pytest.raises(CallmineError, match="eigenvalues has 3 values for 4"):
+        diffusion_space(U, lam[:3], 3)
+    with pytest.raises(CallmineError, match="decay must be in"):
+        diffusion_space(U, lam, 3, decay=1.5)
+
+
+def test_spectral_dims_is_one_and_a_half_k():
+    assert [spectral_dims(k) for k in (2, 35, 77)] == [3, 53, 116]
+
+
+def test_auto_decay_damps_for_accurate_only():
+    assert RequestTypeDiscoverer(profile="accurate")._decay() == 0.2
+    assert RequestTypeDiscoverer(profile="fast")._decay() is None
+    assert RequestTypeDiscoverer(spectral_decay=0.3)._decay() == 0.3
+
+
+def test_decay_none_keeps_the_previous_hard_cut_and_both_recover_the_types():
+    for decay in (None, 0.2):
+        d = RequestTypeDiscoverer(k=4, spectral_decay=decay, **FAST).fit(TEXTS)
+        assert cluster_accuracy(TRUTH, d.labels_) > 0.9
+    a = RequestTypeDiscoverer(k=4, spectral_decay=0.5, random_state=3, **FAST).fit(TEXTS)
+    b = RequestTypeDiscoverer(k=4, spectral_decay=0.5, random_state=3, **FAST).fit(TEXTS)
+    assert np.array_equal(a.labels_, b.labels_)
 
 
 # --------------------------------------------------------------------------- files and CLI
