@@ -14,6 +14,10 @@ The public functions are
 * :func:`iter_classified`: stream a call-log file as classified chunks;
 * :func:`classify_file`: the whole job behind ``callmine classify``.
 
+The model calls themselves (each distinct transcript once, bounded batches,
+the :class:`~callmine.prediction.PredictionCache`) are in
+:mod:`callmine.prediction`; :func:`predict_texts` stays importable from here.
+
 :func:`callmine.distributed.classify_dask` does the same for a dask DataFrame,
 and ``classify_file(..., scheduler=ADDRESS)`` runs the file job on a Dask
 cluster.
@@ -48,6 +52,15 @@ import numpy as np
 import pandas as pd
 
 from callmine.errors import CallmineError, DataError, ModelError
+# Calling the model (deduplicated, batched, cached) lives in callmine.prediction; names stay importable here.
+from callmine.prediction import (  # noqa: F401
+    MAX_BATCH_CHARS,
+    PredictionCache,
+    _call_batches,
+    _call_model,
+    _predict_cached,
+    predict_texts,
+)
 # The work folder of a resumable run; these names were defined here before and stay importable.
 from callmine.resume import (  # noqa: F401
     MANIFEST,
@@ -89,7 +102,6 @@ def load(model: Any) -> Any:
     return model
 
 
-MAX_BATCH_CHARS = 1_000_000
 #: Allocations between two collections of young objects while a job runs (Python's default: 700).
 GC_YOUNG_THRESHOLD = 50_000
 
@@ -108,167 +120,6 @@ def fewer_gc_passes():
         yield
     finally:
         gc.set_threshold(*old)
-
-
-class PredictionCache:
-    """A bounded memo of predictions, kept across the chunks of a job (one per worker).
-
-    A prediction depends only on the transcript (never on the other calls of
-    its batch), so a transcript seen in an earlier chunk need not be
-    classified again: the output is byte-identical with or without the cache.
-    Two levels: the raw transcript, and, for a model with a lean form
-    (:class:`callmine.lean.LeanClassifier`), the normalised token string the
-    model sees, so that transcripts differing only in redacted personal data,
-    case, punctuation or the operator's turns share one prediction.
-
-    Only short texts are kept (at most ``max_text_chars`` characters): in
-    call logs the repeats are short requests ("где справка?"), long
-    transcripts are unique. Memory is bounded: when a level holds more than
-    ``max_items`` entries or ``max_chars`` characters of keys, it is emptied
-    and filled again.
-
-    Parameters
-    ----------
-    max_items : int, default=100_000
-    max_chars : int, default=10_000_000
-    max_text_chars : int, default=200
-    """
-
-    def __init__(self, max_items: int = 100_000, max_chars: int = 10_000_000,
-                 max_text_chars: int = 200):
-        self.max_items, self.max_chars = int(max_items), int(max_chars)
-        self.max_text_chars = int(max_text_chars)
-        self.raw: dict[str, tuple] = {}
-        self.norm: dict[str, tuple] = {}
-        self._chars = {"raw": 0, "norm": 0}
-        self.hits = {"raw": 0, "norm": 0}
-        self.misses = 0
-
-    def put(self, level: str, keys: list[str], labels: np.ndarray, conf: np.ndarray) -> None:
-        """Remember ``labels``/``conf`` of ``keys`` at ``level`` ("raw" or "norm")."""
-        limit = self.max_text_chars
-        keep = [i for i, k in enumerate(keys) if len(k) <= limit]
-        if not keep or len(keep) > self.max_items:
-            return
-        if len(keep) < len(keys):
-            keys = [keys[i] for i in keep]
-            labels, conf = labels[keep], conf[keep]
-        store = self.raw if level == "raw" else self.norm
-        chars = sum(map(len, keys))
-        if len(store) + len(keys) > self.max_items or self._chars[level] + chars > self.max_chars:
-            store.clear()
-            self._chars[level] = 0
-        self._chars[level] += chars
-        store.update(zip(keys, zip(labels.tolist(), conf.tolist())))
-
-
-def predict_texts(model: Any, texts, *, dedupe: bool = True,
-                  max_batch_chars: int | None = MAX_BATCH_CHARS,
-                  cache: PredictionCache | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Predict ``(labels, confidence)`` for a sequence of transcripts.
-
-    With ``dedupe`` (default) each distinct transcript is classified once and
-    the result copied to its repeats: short requests repeat often in real
-    call logs (messenger, SMS), and the prediction of one text does not
-    depend on the others. The model is called on consecutive batches of at
-    most ``max_batch_chars`` characters (None: one call), so that its working
-    memory (feature matrices) is bounded whatever the length of the
-    transcripts; the batches depend only on ``texts``. A ``cache``
-    (:class:`PredictionCache`, used with ``dedupe``) skips transcripts
-    classified by earlier calls; the results are the same.
-    """
-    texts = np.asarray(texts, dtype=object)
-    if len(texts) == 0:
-        return np.empty(0, dtype=object), np.empty(0, dtype=float)
-    if not dedupe:
-        return _call_batches(model, texts, max_batch_chars)
-    codes, uniques = pd.factorize(texts)
-    if cache is None:
-        if len(uniques) == len(texts):
-            return _call_batches(model, texts, max_batch_chars)
-        labels, conf = _call_batches(model, uniques, max_batch_chars)
-        return labels[codes], conf[codes]
-    labels, conf = _predict_cached(model, uniques, max_batch_chars, cache)
-    return labels[codes], conf[codes]
-
-
-def _predict_cached(model: Any, uniques: np.ndarray, max_chars: int | None,
-                    cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
-    """Predictions of distinct texts through ``cache`` (raw text, then normalised text)."""
-    n = len(uniques)
-    labels = np.empty(n, dtype=object)
-    conf = np.empty(n, dtype=np.float64)
-    get = cache.raw.get
-    found = [get(t) for t in uniques.tolist()]
-    miss = [i for i, f in enumerate(found) if f is None]
-    hit = [i for i, f in enumerate(found) if f is not None]
-    if hit:
-        labels[hit] = [found[i][0] for i in hit]
-        conf[hit] = [found[i][1] for i in hit]
-        cache.hits["raw"] += len(hit)
-    if not miss:
-        return labels, conf
-    miss_texts = uniques[miss]
-    if hasattr(model, "normalize") and hasattr(model, "predict_docs"):
-        docs = np.asarray(model.normalize(list(miss_texts)), dtype=object)
-        dcodes, dunique = pd.factorize(docs)
-        dl = np.empty(len(dunique), dtype=object)
-        dc = np.empty(len(dunique), dtype=np.float64)
-        nget = cache.norm.get
-        nfound = [nget(d) for d in dunique.tolist()]
-        todo = [i for i, f in enumerate(nfound) if f is None]
-        done = [i for i, f in enumerate(nfound) if f is not None]
-        if done:
-            dl[done] = [nfound[i][0] for i in done]
-            dc[done] = [nfound[i][1] for i in done]
-            cache.hits["norm"] += len(done)
-        if todo:
-            new_docs = dunique[todo]
-            pl, pc = _call_batches(model, new_docs, max_chars, docs=True)
-            dl[todo], dc[todo] = pl, pc
-            cache.put("norm", new_docs.tolist(), pl, pc)
-            cache.misses += len(todo)
-        ml, mc = dl[dcodes], dc[dcodes]
-    else:
-        ml, mc = _call_batches(model, miss_texts, max_chars)
-        cache.misses += len(miss)
-    labels[miss], conf[miss] = ml, mc
-    cache.put("raw", miss_texts.tolist(), ml, mc)
-    return labels, conf
-
-
-def _call_batches(model: Any, texts: np.ndarray, max_chars: int | None,
-                  docs: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """The model on consecutive batches of at most ``max_chars`` characters.
-
-    ``docs``: ``texts`` are normalised documents for ``model.predict_docs``.
-    """
-    if max_chars is None:
-        return _call_model(model, list(texts), docs)
-    ends = np.cumsum(np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)))
-    if ends[-1] <= max_chars:
-        return _call_model(model, list(texts), docs)
-    # Batch k holds the texts whose cumulative length falls in (k * max_chars, (k + 1) * max_chars].
-    batch = (ends - 1) // max_chars
-    bounds = np.flatnonzero(np.diff(batch)) + 1
-    parts = [_call_model(model, list(part), docs) for part in np.split(texts, bounds)]
-    return (np.concatenate([p[0] for p in parts]).astype(object, copy=False),
-            np.concatenate([p[1] for p in parts]))
-
-
-def _call_model(model: Any, texts: list, docs: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    out = model.predict_docs(texts) if docs else model.predict_with_confidence(texts)
-    try:
-        labels, conf = out
-    except (TypeError, ValueError):
-        raise ModelError("predict_with_confidence must return (labels, confidence); "
-                         f"got {type(out).__name__}") from None
-    labels = np.asarray(labels, dtype=object)
-    conf = np.asarray(conf, dtype=float)
-    if labels.shape != (len(texts),) or conf.shape != (len(texts),):
-        raise ModelError(f"predict_with_confidence returned {labels.shape[0] if labels.ndim else 0} labels "
-                         f"and {conf.shape[0] if conf.ndim else 0} confidences for {len(texts)} texts")
-    return labels, conf
 
 
 def _output_frame(df: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:

@@ -38,8 +38,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from callmine.batch import PredictionCache, _output_frame, classify_frame, load, predict_texts
+from callmine.batch import _output_frame, classify_frame, load
 from callmine.errors import CallmineError, DataError, MissingExtraError, ModelError
+from callmine.prediction import PredictionCache, predict_texts
 
 
 class Done:
