@@ -274,25 +274,34 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
 
         holidays = None if args.holidays.lower() == "none" else args.holidays
         model = fc.LoadForecaster(holidays=holidays)
+        def skipped(bad_rows, what: str) -> None:  # always shown: they change the numbers
+            if len(bad_rows):
+                print(f"{args.input_file}: skipped {len(bad_rows)} rows without {what} (first at row "
+                      f"{min(bad_rows)}); the forecast counts only the others", file=sys.stderr)
+
         try:
-            rows, _ = read_calls(args.input_file, text_col=args.time_col, encoding=args.encoding)
+            rows, rejects = read_calls(args.input_file, text_col=args.time_col, encoding=args.encoding)
             log = True
         except DataError as first:
             try:
-                rows, _ = read_calls(args.input_file, text_col=args.date_col, required=[args.calls_col],
-                                     encoding=args.encoding)
+                rows, rejects = read_calls(args.input_file, text_col=args.date_col, required=[args.calls_col],
+                                           encoding=args.encoding)
                 log = False
             except DataError:
                 raise DataError(f"{first}; a daily-count file needs columns {args.date_col!r} and "
                                 f"{args.calls_col!r} instead") from None
         if log:
             times = fc._timestamps(rows[args.time_col], args.time_col)
+            skipped(list(rejects["row"]) + list(rows.index[times.isna().to_numpy()]),
+                    f"a readable {args.time_col!r}")
             daily = fc.daily_counts(times)
             say(f"{args.input_file}: {int(daily.sum())} calls over {len(daily)} days")
         else:
             dates = pd.to_datetime(rows[args.date_col], errors="coerce", format="mixed")
             calls = pd.to_numeric(rows[args.calls_col], errors="coerce")
             ok = dates.notna() & calls.notna()
+            skipped(list(rejects["row"]) + list(rows.index[~ok.to_numpy()]),
+                    f"a readable {args.date_col!r} and numeric {args.calls_col!r}")
             if not ok.any():
                 raise DataError(f"{args.input_file}: no row has a readable {args.date_col!r} and "
                                 f"numeric {args.calls_col!r}")

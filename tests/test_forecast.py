@@ -369,3 +369,22 @@ def test_cli_forecast_by_type_and_intraday_together_is_a_usage_error(tmp_path, c
     call_log().to_csv(src, index=False)
     assert main(["forecast", str(src), "--by-type", "request_type", "--intraday", "30min"]) == 2
     assert "--by-type" in capsys.readouterr().err
+
+
+def test_cli_forecast_reports_rows_it_could_not_count(tmp_path, capsys):
+    src = tmp_path / "calls.csv"
+    log = call_log()
+    log.loc[log.index[[4, 9, 20]], "started_at"] = ["garbage", "", "31/02/2026 xx"]
+    log.to_csv(src, index=False)
+    assert main(["forecast", str(src), "--steps", "2", "--holidays", "none", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 3 rows without a readable 'started_at' (first at row 4)" in err
+    daily = tmp_path / "daily.csv"
+    y = synthetic_daily(days=60)
+    d = pd.DataFrame({"date": y.index.strftime("%Y-%m-%d"), "calls": y.round().astype(int).astype(str).to_numpy()})
+    d.loc[5, "calls"] = "abc"
+    d.loc[7, "date"] = "2024-13-45"
+    d.to_csv(daily, index=False)
+    assert main(["forecast", str(daily), "--steps", "2", "--holidays", "none", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 2 rows without a readable 'date' and numeric 'calls' (first at row 5)" in err
