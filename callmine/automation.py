@@ -66,6 +66,9 @@ from callmine.type_profile import (  # noqa: F401
 
 #: Longest plausible handle time; longer duration_s values are data errors.
 MAX_DURATION_S = 86400.0
+KNOWN_CHANNELS = ("phone", "web", "messenger", "mobile", "sms", "unknown")
+#: Free-text channel values seen in fewer calls than this (or 0.1% of calls) are grouped as "other".
+RARE_CHANNEL_CALLS = 5
 CALLER_COLUMNS = ("caller_id", "customer_id", "client_id", "caller_hash", "phone_hash", "caller")
 
 
@@ -279,6 +282,9 @@ def _statistics(df, type_col, times, caller_col, config, notes):
     if "channel" in df.columns:
         ch = df["channel"].astype("string").fillna("unknown").str.strip().str.lower()
         ch = ch.map({v: _redact(v) for v in ch.unique()})  # free-text channels: no personal data out
+        seen = ch.value_counts()  # one-off free text (a name typed into the field) becomes "other"
+        rare = [v for v in seen.index[seen < max(RARE_CHANNEL_CALLS, 0.001 * n)] if v not in KNOWN_CHANNELS]
+        ch = ch.where(~ch.isin(rare), "other")
         mix = pd.crosstab(df[type_col], ch, normalize="index").reindex(order).fillna(0.0)
         top = ch.value_counts().index[:6]
         table["channel_mix"] = [

@@ -507,3 +507,12 @@ def test_partly_unreadable_started_at_is_noted():
     calls.loc[calls.index[:20], "started_at"] = "garbage"
     res = analyze_automation(calls, project=False)
     assert any("20 calls" in n and "started_at" in n for n in res.summary["notes"])
+
+
+def test_rare_free_text_channels_are_grouped_so_names_in_them_stay_out():
+    calls = planted_log()
+    calls.loc[calls.index[:2], "channel"] = "перезвонила Айгерим Садыкова"
+    t = automation_table(calls)
+    out = t.to_csv()
+    assert "айгерим" not in out.lower() and "садыкова" not in out.lower()
+    assert "channel_other" in t.columns and t["channel_other"].sum() > 0
