@@ -282,7 +282,7 @@ def render_html(result: AutomationResult, *, config: AutomationConfig | None = N
         sub += f" · {period['start']} – {period['end']} ({period['days']} {t['days_word']})"
     sub += f" · {e(t['source'].get(s.get('source', 'labels'), ''))}"
     parts.append(f'<div class="muted">{e(sub)}</div>')
-    parts.append('<p class="headline"><b>' + e(t["headline"].format(
+    parts.append('<p class="headline"><b>' + e(t["headline" if top["types"] else "headline_none"].format(
         n=s["n_types"], share=_pct(top["share"]), hours=_fmt_int(top["operator_hours_per_year"]))) + "</b></p>")
     if top["types"]:
         names = "; ".join(f"{n} ({t['mode_names'][m]})" for n, m in zip(top["types"], top["modes"]))

@@ -17,6 +17,7 @@ _T = {
         "title": "Automation opportunity report",
         "headline": "{n} request types; the top 3 automatable types are {share} of calls and "
                     "{hours} operator-hours a year.",
+        "headline_none": "{n} request types; none is an automation candidate (every type stays with operators).",
         "top3": "Top 3: {names}; automating them frees {calls3} calls and {hours3} operator-hours a year.",
         "savings": "Automating all {n} automatable types at the assumed deflection rates frees {calls} calls "
                    "and {hours} operator-hours a year ({pct} of operator time).",
@@ -78,6 +79,7 @@ _T = {
         "title": "Отчёт о возможностях автоматизации",
         "headline": "{n} типов обращений; три лучших кандидата на автоматизацию — {share} звонков и "
                     "{hours} часов работы операторов в год.",
+        "headline_none": "{n} типов обращений; ни один не подходит для автоматизации (все остаются у операторов).",
         "top3": "Топ-3: {names}; их автоматизация освобождает {calls3} звонков и {hours3} часов операторов в год.",
         "savings": "Автоматизация всех {n} подходящих типов при принятых долях отвода освобождает {calls} "
                    "звонков и {hours} часов операторов в год ({pct} рабочего времени).",

@@ -291,3 +291,17 @@ def test_cli_report_bad_k_is_a_usage_error(tmp_path, capsys, k):
     planted_log().to_csv(src, index=False)
     assert main(["report", str(src), "-o", str(tmp_path / "out"), "--k", k]) == 2
     assert "--k" in capsys.readouterr().err
+
+
+def test_when_no_type_is_automatable_the_headline_says_so(tmp_path, capsys):
+    src = tmp_path / "calls.csv"
+    calls = planted_log()
+    calls.to_csv(src, index=False)
+    rules = {"modes": {t: "operator" for t in calls["request_type"].unique()}}
+    (tmp_path / "rules.json").write_text(json.dumps(rules))
+    assert main(["report", str(src), "-o", str(tmp_path / "out"), "--label-col", "request_type", "-q",
+                 "--config", str(tmp_path / "rules.json")]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "5 request types; none is an automation candidate (every type stays with operators)."
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "none is an automation candidate" in page and "()" not in page
