@@ -304,6 +304,16 @@ def egdi_table(df: pd.DataFrame, *, country_col: str = "country") -> pd.DataFram
     """
     if not isinstance(df, pd.DataFrame):
         raise CallmineError(f"df must be a pandas DataFrame; got {type(df).__name__}")
+    if len(df) == 0:
+        raise DataError("df has no rows (no countries); give one row per country")
+    if country_col in df.columns:
+        names = df[country_col].astype("string").str.strip()
+        dup = names.duplicated(keep=False) & names.notna()
+        if dup.any():
+            first = names[dup].iloc[0]
+            pos = np.flatnonzero((names == first).to_numpy(dtype=bool))
+            raise DataError(f"country {first!r} appears more than once (rows {pos[0]} and {pos[1]}); "
+                            "give one row per country")
     lower = {str(c).lower(): c for c in df.columns}
     parts: dict[str, pd.Series] = {}
     raw_spec: dict[str, object] = {}

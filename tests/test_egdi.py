@@ -210,3 +210,20 @@ def test_cli_csv_missing_component_is_a_data_error(tmp_path, capsys):
     assert main(["egdi", "--csv", str(src)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: no column 'hci'") and "columns found: 'country', 'osi', 'tii'" in err
+
+
+def test_table_without_countries_or_with_a_repeated_country_is_an_error():
+    empty = pd.DataFrame({"country": [], "osi": [], "tii": [], "hci": []})
+    with pytest.raises(DataError, match=r"df has no rows \(no countries\)"):
+        egdi_table(empty)
+    twice = pd.DataFrame({"country": ["A", "B", "A"], "osi": [0.1, 0.2, 0.3], "tii": [0.1, 0.2, 0.3],
+                          "hci": [0.5, 0.5, 0.5]})
+    with pytest.raises(DataError, match=r"country 'A' appears more than once \(rows 0 and 2\)"):
+        egdi_table(twice)
+
+
+def test_cli_egdi_header_only_csv_is_one_error_line(tmp_path, capsys):
+    src = tmp_path / "c.csv"
+    src.write_text("country,osi,tii,hci\n", encoding="utf-8")
+    assert main(["egdi", "--csv", str(src)]) == 1
+    assert capsys.readouterr().err.startswith("Error: df has no rows")
