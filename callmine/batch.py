@@ -16,7 +16,9 @@ The public functions are
 
 The model calls themselves (each distinct transcript once, bounded batches,
 the :class:`~callmine.prediction.PredictionCache`) are in
-:mod:`callmine.prediction`; :func:`predict_texts` stays importable from here.
+:mod:`callmine.prediction`, the progress bar and the summary of a job in
+:mod:`callmine.progress`; :func:`predict_texts` and :func:`format_summary`
+stay importable from here.
 
 :func:`callmine.distributed.classify_dask` does the same for a dask DataFrame,
 and ``classify_file(..., scheduler=ADDRESS)`` runs the file job on a Dask
@@ -40,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import sys
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ from callmine.prediction import (  # noqa: F401
     _predict_cached,
     predict_texts,
 )
+# The progress bar and the summary of a job live in callmine.progress; names stay importable here.
+from callmine.progress import _count_records, _Progress, format_summary  # noqa: F401
 # The work folder of a resumable run; these names were defined here before and stay importable.
 from callmine.resume import (  # noqa: F401
     MANIFEST,
@@ -271,59 +274,6 @@ def _bounded(submitted: Iterator, limit: int) -> Iterator:
 
 
 # ---------------------------------------------------------------------------
-# Progress
-# ---------------------------------------------------------------------------
-
-def _count_records(path: Path, fmt: str) -> int | None:
-    """Rough number of input records: newlines (fast), or Parquet metadata. None for .gz."""
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(path).metadata.num_rows
-    if str(path).lower().endswith(".gz"):
-        return None
-    lines = 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 24), b""):
-            lines += block.count(b"\n")
-    return max(lines - (1 if fmt in ("csv", "tsv") else 0), 0)
-
-
-class _Progress:
-    """A tqdm bar on stderr in rows, with rows/s and ETA (total estimated from newlines)."""
-
-    def __init__(self, path: Path, fmt: str, text_col: str):
-        from tqdm import tqdm
-
-        self.lines = _count_records(path, fmt)
-        self.exact = fmt in ("parquet", "jsonl")
-        self.text_col = text_col
-        self.rows = 0
-        self.line_est = 0
-        self.bar = tqdm(total=self.lines, unit=" rows", unit_scale=True, file=sys.stderr,
-                        desc="classify", dynamic_ncols=True, smoothing=0.1)
-
-    def update(self, n_input: int, rows: pd.DataFrame | None) -> None:
-        self.rows += n_input
-        if self.lines and not self.exact:
-            extra = 0
-            if rows is not None and len(rows):
-                extra = int(rows[self.text_col].astype("string").str.count("\n").sum())
-            self.line_est += n_input + extra
-            if self.line_est:
-                total = max(self.rows, round(self.lines * self.rows / self.line_est))
-                if total != self.bar.total:
-                    self.bar.total = total
-        self.bar.update(n_input)
-
-    def close(self) -> None:
-        if self.bar.total is not None and self.bar.n != self.bar.total:
-            self.bar.total = self.bar.n
-            self.bar.refresh()
-        self.bar.close()
-
-
-# ---------------------------------------------------------------------------
 # The whole job
 # ---------------------------------------------------------------------------
 
@@ -476,21 +426,3 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
         "rejects": str(rejects_out),
         "resumed": resumed,
     }
-
-
-def format_summary(summary: dict) -> str:
-    """Human-readable summary of :func:`classify_file`'s result (for stderr)."""
-    lines = [
-        f"classified {summary['rows_written']:,} of {summary['rows_read']:,} rows in "
-        f"{summary['seconds']:.1f} s ({summary['rows_per_s'] or 0:,.0f} rows/s) -> {summary['output']}",
-        f"  rows read {summary['rows_read']:,}, written {summary['rows_written']:,}, "
-        f"rejected {summary['rows_rejected']:,} (see {summary['rejects']})",
-    ]
-    if summary.get("chunks_resumed"):
-        lines.append(f"  resumed: {summary['chunks_resumed']} of {summary['chunks']} chunks were "
-                     "already done")
-    total = max(summary["rows_written"], 1)
-    lines.append("  calls per type:")
-    for name, n in summary["request_types"].items():
-        lines.append(f"    {name:<32} {n:>10,}  {100 * n / total:5.1f}%")
-    return "\n".join(lines)
