@@ -40,9 +40,14 @@ def _check_load(load, type_col: str, calls_col: str) -> pd.DataFrame:
     for col in (type_col, calls_col):
         if col not in load.columns:
             raise CallmineError(f"load has no column {col!r}; columns are {list(load.columns)}")
+    if len(load) == 0:
+        raise CallmineError("load has no rows (one row per request type)")
     calls = pd.to_numeric(load[calls_col], errors="coerce")
-    if calls.isna().any() or (calls < 0).any():
-        raise CallmineError(f"column {calls_col!r} must hold numbers >= 0 (calls per day)")
+    bad = (calls.isna() | (calls < 0) | ~np.isfinite(calls.astype(float))).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise CallmineError(f"column {calls_col!r} must hold numbers >= 0 (calls per day); got "
+                            f"{str(load[calls_col].iloc[i])!r} for {str(load[type_col].iloc[i])!r}")
     out = load.copy()
     out[calls_col] = calls.astype(float)
     return out

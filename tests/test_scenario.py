@@ -93,3 +93,12 @@ def test_erlang_a_scenario_needs_no_more_agents_than_erlang_c(load):
     c = automation_scenario(load, {"self-service": 0.5}, years=1)
     a = automation_scenario(load, {"self-service": 0.5}, years=1, patience=300)
     assert (a["peak_agents"] <= c["peak_agents"]).all()
+
+
+def test_an_empty_load_or_a_bad_calls_value_is_named(load):
+    with pytest.raises(CallmineError, match=r"load has no rows \(one row per request type\)"):
+        automation_scenario(load.iloc[:0], {"self-service": 0.5}, years=1, aht=180)
+    bad = load.assign(calls=[6000.0, -5.0, 3000.0, 1000.0])
+    with pytest.raises(CallmineError, match=r"column 'calls' must hold numbers >= 0 \(calls per day\); "
+                                            r"got '-5.0' for 'password_reset'"):
+        automation_scenario(bad, {"self-service": 0.5}, years=1, aht=180)
