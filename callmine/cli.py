@@ -578,10 +578,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "...) or .csv (request_type, mode, deflection); see docs/report.md")
     p.add_argument("--lang", choices=["en", "ru"], default="en", help="language of the HTML report")
     p.add_argument("--daily-calls", type=float, default=None, metavar="N",
-                   help="scale per-day/per-year figures to N calls a day (the log is a sample)")
+                   help="scale per-day/per-year figures to N calls a day (the log is a sample); "
+                        "default: the log's own rate from started_at, or 14000 without it")
     p.add_argument("--growth", type=float, default=None, metavar="RATE",
-                   help="annual load growth for the projection (default 0.15)")
-    p.add_argument("--years", type=int, default=None, metavar="N", help="years to project (default 5)")
+                   help="annual load growth for the projection (default: the config's, else 0.15)")
+    p.add_argument("--years", type=int, default=None, metavar="N",
+                   help="years to project (default: the config's, else 5)")
     p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
                    help="number of types when discovering (default: auto)")
     p.add_argument("--caller-col", default=None, metavar="COL",
