@@ -167,7 +167,7 @@ def required_agents(calls, interval, aht, service_level=0.8, target_time=20,
     (40, 58, 'max_occupancy')
     """
     _check_targets(service_level, target_time, max_occupancy, shrinkage, patience)
-    calls_f = float(_as_traffic(calls, "calls"))
+    calls_f = float(_as_traffic(calls, "calls", "calls per interval"))
     interval_f = float(_as_positive(interval, "interval"))
     aht_f = float(_as_positive(aht, "aht"))
     plan = _plan_arrays(np.array([calls_f]), interval_f, aht_f, service_level, target_time,
@@ -259,7 +259,12 @@ def staffing_plan(load, *, interval=1800, aht=180, service_level=0.8, target_tim
         frame = load.copy()
     else:
         raise CallmineError(f"load must be a pandas Series or DataFrame; got {type(load).__name__}")
-    calls = _as_traffic(pd.to_numeric(frame[calls_col], errors="coerce").to_numpy(dtype=float), calls_col)
+    calls = pd.to_numeric(frame[calls_col], errors="coerce").to_numpy(dtype=float)
+    bad = ~(np.isfinite(calls) & (calls >= 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise CallmineError(f"column {calls_col!r} must hold calls per interval >= 0; got "
+                            f"{str(frame[calls_col].iloc[i])!r} in row {i}")
     interval_f = float(_as_positive(interval, "interval"))
     if isinstance(aht, str):
         if aht not in frame.columns:

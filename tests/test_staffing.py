@@ -308,3 +308,10 @@ def test_cli_staff_agents_with_a_plan_file_is_a_usage_error(tmp_path, capsys):
 def test_negative_calls_error_speaks_of_calls_not_erlangs():
     with pytest.raises(CallmineError, match=r"^calls must be a finite number >= 0 \(calls per interval\); got -3"):
         traffic_intensity(-3, 1800, 180)
+
+
+def test_staffing_plan_names_the_interval_with_a_bad_calls_value():
+    load = pd.DataFrame({"interval_start": ["09:00", "09:30", "10:00"], "calls": [100, np.nan, 50]})
+    with pytest.raises(CallmineError, match=r"^column 'calls' must hold calls per interval >= 0; "
+                                            r"got .nan. in row 1"):
+        staffing_plan(load, interval=1800, aht=180)
