@@ -691,6 +691,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`callmine forecast | head`): stop quietly, like other
+        # command-line tools; point stdout at devnull so the interpreter's final flush
+        # does not raise again
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
     except OSError as exc:  # a file that cannot be written, a full disk, ...
         print(f"Error: {exc}", file=sys.stderr)
         return 1

@@ -89,6 +89,18 @@ def test_an_unexpected_failure_is_one_error_line_not_a_traceback(monkeypatch, ca
     assert err.startswith("Error: unexpected ValueError: dimension mismatch") and "Traceback" not in err
 
 
+def test_a_reader_that_goes_away_ends_the_command_quietly(monkeypatch, capsys):
+    # `callmine forecast | head -1`: writing to the closed pipe raises BrokenPipeError
+    import callmine.cli as cli
+
+    def write_to_closed_pipe(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_cmd_egdi", write_to_closed_pipe)
+    assert cli.main(["egdi", "--osi", "0.5", "--tii", "0.5", "--hci", "0.5"]) == 141
+    assert capsys.readouterr().err == ""
+
+
 def test_an_unwritable_output_is_one_error_line(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
