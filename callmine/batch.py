@@ -347,6 +347,7 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
     """
     from callmine.distributed import Done, chunk_task, runner
     from callmine.io import detect_encoding, file_format, iter_calls
+    from callmine.writers import make_folder
 
     t0 = time.perf_counter()
     jobs = _check_jobs(jobs)
@@ -361,7 +362,7 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
     if output.is_dir():
         raise CallmineError(f"output {str(output)!r} is a folder; give a file name such as "
                             f"{str(output / 'classified.csv')!r}")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(output.parent)
     if in_fmt != "parquet" and encoding is None:
         encoding = detect_encoding(input)
     chunks = iter_calls(input, text_col=text_col, encoding=encoding, chunksize=chunksize)

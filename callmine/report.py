@@ -199,10 +199,12 @@ def write_report(result: AutomationResult, out_dir, *, config: AutomationConfig 
                  lang: str = "en") -> dict:
     """Write ``automation.csv``, ``summary.json`` and ``report.html``; return their paths."""
     from callmine.io import write_table
+    from callmine.writers import make_folder
     config = config or AutomationConfig()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise CallmineError(f"output folder {str(out)!r} exists and is not a folder")
+    make_folder(out)  # a file in the way higher up is a clear error too
     paths = {"automation": out / "automation.csv", "summary": out / "summary.json",
              "html": out / "report.html"}
     page = render_html(result, config=config, lang=lang)

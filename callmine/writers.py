@@ -28,7 +28,7 @@ from typing import IO, Iterator
 
 import pandas as pd
 
-from callmine.errors import DataError
+from callmine.errors import CallmineError, DataError
 from callmine.formats import file_format
 
 
@@ -46,6 +46,26 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fals
     return path
 
 
+def make_folder(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` and its parents if needed; a file in the way is a clear error.
+
+    >>> import tempfile, os
+    >>> base = tempfile.mkdtemp(); open(os.path.join(base, "f"), "w").close()
+    >>> make_folder(os.path.join(base, "f", "sub"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    callmine.errors.CallmineError: cannot create folder '...sub': '...f' is a file, not a folder
+    """
+    folder = Path(folder)
+    for p in (folder, *folder.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise CallmineError(f"cannot create folder {str(folder)!r}: {str(p)!r} is a file, "
+                                    "not a folder")
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, fsync: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends, move it onto ``path``.
@@ -56,7 +76,7 @@ def atomic_path(path: str | os.PathLike, *, fsync: bool = False) -> Iterator[Pat
     ``fsync=True`` flushes it to disk before the rename.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(name)

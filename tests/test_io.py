@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from callmine.errors import DataError
+from callmine.errors import CallmineError, DataError
 from callmine.io import detect_encoding, iter_calls, read_calls, write_table
 from conftest import CALLS, write_csv
 
@@ -223,3 +223,12 @@ def test_chunk_frames_hold_the_records_as_strings_in_file_order(tmp_path, header
     assert list(got.columns) == header.split(",") and got.index.tolist() == list(range(12))
     assert got.dtypes.tolist() == [object] * 3
     assert got.to_numpy().tolist() == want.to_numpy().tolist()
+
+
+def test_a_file_where_an_output_folder_should_be_is_a_clear_error(tmp_path):
+    from callmine.io import write_table
+    blocker = tmp_path / "outfile"
+    blocker.write_text("not a folder")
+    with pytest.raises(CallmineError, match=r"'.*outfile' is a file, not a folder"):
+        write_table(pd.DataFrame({"a": [1]}), blocker / "sub" / "x.csv")
+    assert blocker.read_text() == "not a folder"
