@@ -2,7 +2,8 @@
 
 Used by :class:`callmine.discover.RequestTypeDiscoverer` (steps 3-6 and the
 stability score of its method): the spectral embedding of a symmetric
-k-nearest-neighbour graph, the choice of the number of types from the
+k-nearest-neighbour graph (with its eigenvalues) and the diffusion-damped
+space clustered by the ``accurate`` profile, the choice of the number of types from the
 silhouette on a grid of k, the robust outlier cut-offs, the stability of
 types under re-clustering, and the cluster accuracy used by the benchmarks.
 """

@@ -23,10 +23,13 @@ Method
      the LSA vector (weight ``lsa_weight``).
 
 3. **Reduction**: a symmetric k-nearest-neighbour graph over ``Z`` (cosine)
-   and its spectral embedding (Laplacian eigenmaps, ``spectral_dim``
-   dimensions, rows L2-normalised). Like UMAP before KMeans, this turns the
-   local neighbourhoods into compact, well-separated groups.
-4. **Clustering**: KMeans with many restarts on the spectral embedding.
+   and its spectral embedding (Laplacian eigenmaps). Like UMAP before
+   KMeans, this turns the local neighbourhoods into compact, well-separated
+   groups. ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
+   L2-normalised; ``accurate`` (``spectral_decay``): ``ceil(1.5 k)``
+   coordinates damped by their eigenvalue like diffusion-map coordinates
+   (:func:`callmine.clustering.diffusion_space`), rows L2-normalised.
+4. **Clustering**: KMeans with many restarts on that space.
 5. **Number of types** (``k="auto"``): KMeans for every k of a grid; the
    criterion is the silhouette in the spectral space (sampled), and the
    chosen k is the *smallest* k whose silhouette is within ``k_tolerance``
