@@ -199,6 +199,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     say = None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     params = {} if args.max_fit_samples is None else {"max_fit_samples": args.max_fit_samples}
     params["concepts"] = {"auto": "auto", "on": True, "off": False}.get(args.concepts, args.concepts)
+    params["k_rule"] = args.k_rule
     s = discover_file(args.input_file, args.output, text_col=args.text_col, encoding=args.encoding,
                       k=args.k, profile=args.profile, random_state=args.random_state,
                       chunksize=args.chunk_size, progress=say, **params)
@@ -534,9 +535,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_text_col(p)
     _add_encoding(p)
     p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
-                   help="number of request types, or 'auto' (default): the smallest k whose "
-                        "silhouette is within 5%% of the best; the table is written to "
-                        "OUT_DIR/k_selection.csv")
+                   help="number of request types, or 'auto' (default): chosen by --k-rule; "
+                        "the table is written to OUT_DIR/k_selection.csv")
+    p.add_argument("--k-rule", default="plateau", choices=("plateau", "knee"),
+                   help="how --k auto chooses: plateau (default), the smallest k whose "
+                        "silhouette in the spectral space is within 5%% of the best; knee, the "
+                        "knee of the silhouette in the text representation against log k "
+                        "(slower; errs towards more types)")
     _add_profile(p)
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",

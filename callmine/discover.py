@@ -35,6 +35,9 @@ Method
    chosen k is the *smallest* k whose silhouette is within ``k_tolerance``
    (5%) of the best on the grid - the start of the plateau, since more types
    than that barely separate better. The table is kept in ``k_selection_``.
+   ``k_rule="knee"`` scores each k's partition by its silhouette in ``Z``
+   instead and takes the knee of that curve against log k
+   (:func:`callmine.kselect.choose_k`); it tends to give more types.
 6. **Outliers**: a call whose cosine distance to its type's centre (in ``Z``)
    is more than ``outlier_threshold`` robust standard deviations (median +
    t * 1.4826 * MAD of that type's distances) above the type's median gets
@@ -79,6 +82,7 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
            "NO_TEXT_LABEL", "OUTLIER_LABEL"]
 
 PROFILES = ("fast", "accurate")
+K_RULES = ("plateau", "knee")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
 #: the calls is not in the most common language (``callmine.text.detect_language``).
 _MULTILINGUAL_SHARE = 0.1
@@ -130,6 +134,12 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Seed for sampling, SVD, spectral embedding and KMeans.
     k_range : (int, int), default=(5, 150)
         Smallest and largest k tried by ``k="auto"``.
+    k_rule : {"plateau", "knee"}, default="plateau"
+        How ``k="auto"`` chooses: ``"plateau"``, the smallest k whose
+        silhouette in the spectral space is within ``k_tolerance`` of the
+        best; ``"knee"``, the knee of the silhouette in the representation
+        ``Z`` against log k (:func:`callmine.kselect.choose_k`; slower, and
+        errs towards more types, which are merged by one edit of types.csv).
     k_tolerance : float, default=0.05
         ``k="auto"`` picks the smallest k whose silhouette is at least
         ``(1 - k_tolerance)`` times the best silhouette of the grid.
@@ -234,7 +244,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
-                 k_range=(5, 150), k_tolerance: float = 0.05, n_components: int = 100,
+                 k_range=(5, 150), k_rule: str = "plateau", k_tolerance: float = 0.05, n_components: int = 100,
                  lsa_weight: float = 0.7, n_neighbors: int = 10, spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10,
                  outlier_threshold: float | None = 3.5,
@@ -246,6 +256,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.profile = profile
         self.random_state = random_state
         self.k_range = k_range
+        self.k_rule = k_rule
         self.k_tolerance = k_tolerance
         self.n_components = n_components
         self.lsa_weight = lsa_weight
@@ -288,6 +299,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                 f"got {self.n_stability_runs!r}")
         if self.max_fit_samples < 2:
             raise CallmineError(f"max_fit_samples must be at least 2, got {self.max_fit_samples!r}")
+        if self.k_rule not in K_RULES:
+            raise CallmineError(f"k_rule must be one of {', '.join(map(repr, K_RULES))}, "
+                                f"got {self.k_rule!r}")
         if not (0 <= float(self.k_tolerance) < 1):
             raise CallmineError(f"k_tolerance must be in [0, 1), got {self.k_tolerance!r}")
         if self.outlier_threshold is not None and not float(self.outlier_threshold) > 0:
@@ -463,10 +477,17 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             self._say("choosing the number of types")
             # choose_k gets the spectral_dim-column embedding U (as before the diffusion
             # space existed), or Zu itself when there are too few distinct texts for a graph
-            k, self.k_selection_, self.k_reason_ = choose_k(
+            rule_args = {}
+            if self.k_rule == "knee":  # partitions scored in the representation Zu
+                from callmine.kselect import choose_k as choose
+                rule_args["Z"] = Zu
+            else:
+                choose = choose_k
+            k, self.k_selection_, self.k_reason_ = choose(
                 U if use_graph else Zu, weight, k_range=self.k_range,
                 k_tolerance=float(self.k_tolerance), spectral=use_graph,
-                sample_seed=self._seed(2), kmeans_seed=self._seed(3), say=self._say)
+                sample_seed=self._seed(2), kmeans_seed=self._seed(3), say=self._say,
+                **rule_args)
         else:
             self.k_selection_ = None
             self.k_reason_ = f"k={k} was given"

@@ -76,6 +76,19 @@ def test_discover_says_whether_cross_lingual_concepts_were_used(tmp_path, capsys
     assert f"cross-lingual concepts: {said}" in out
 
 
+def test_discover_k_rule_knee_is_used_and_explained(tmp_path, capsys):
+    from conftest import write_csv
+
+    rows = [(str(i), t) for i, t in enumerate(
+        ["Абонент: где моя заявка на пособие", "Абонент: забыл пароль от портала",
+         "Абонент: срок ЭЦП истек как продлить", "Абонент: справка о несудимости где"] * 10)]
+    path = write_csv(tmp_path / "c.csv", rows)
+    out_dir = tmp_path / "out"
+    assert main(["discover", str(path), "-o", str(out_dir), "--k-rule", "knee", "-q"]) == 0
+    assert "knee" in capsys.readouterr().out
+    assert "knee_error" in (out_dir / "k_selection.csv").read_text(encoding="utf-8")
+
+
 def test_an_unexpected_failure_is_one_error_line_not_a_traceback(monkeypatch, capsys):
     import callmine.cli as cli
 

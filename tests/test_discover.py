@@ -81,6 +81,20 @@ def test_k_auto_takes_the_smallest_k_within_tolerance_of_the_best():
     assert d.n_clusters_ == table.loc[ok, "k"].min()
 
 
+def test_k_rule_knee_scores_each_k_in_the_representation_and_says_why():
+    d = RequestTypeDiscoverer(k="auto", k_rule="knee", k_range=(2, 10), **FAST).fit(TEXTS)
+    table = d.k_selection_
+    assert {"k", "silhouette", "knee_error", "chosen"} <= set(table.columns)
+    assert table["chosen"].sum() == 1
+    assert int(table.loc[table["chosen"], "k"].iloc[0]) == d.n_clusters_
+    assert "knee" in d.k_reason_ and f"k={d.n_clusters_}" in d.k_reason_
+
+
+def test_an_unknown_k_rule_is_an_error_naming_the_choices():
+    with pytest.raises(CallmineError, match="k_rule must be one of 'plateau', 'knee', got 'elbow'"):
+        RequestTypeDiscoverer(k="auto", k_rule="elbow", **FAST).fit(TEXTS)
+
+
 def test_same_seed_same_result_other_seed_still_valid():
     a = RequestTypeDiscoverer(k=4, random_state=7, **FAST).fit(TEXTS)
     b = RequestTypeDiscoverer(k=4, random_state=7, **FAST).fit(TEXTS)
