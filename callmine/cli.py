@@ -242,14 +242,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
                            config=config, text_col=args.text_col, encoding=args.encoding, lang=args.lang,
                            k=k, caller_col=args.caller_col or "auto", random_state=args.random_state,
                            progress=progress)
+    from callmine.wording import headline
     top = summary["top3"]
-    if not top["types"]:
-        from callmine.wording import _T
-        print(_T["en"]["headline_none"].format(n=summary["n_types"]))
-    else:
-        print(f"{summary['n_types']} request types; the top 3 automatable types "
-              f"({'; '.join(top['types'])}) are {100 * top['share']:.1f}% of calls and "
-              f"{top['operator_hours_per_year']:,.0f} operator-hours a year.")
+    print(headline("en", summary["n_types"], len(top["types"]), share=f"{100 * top['share']:.1f}%",
+                   hours=f"{top['operator_hours_per_year']:,.0f}", names="; ".join(top["types"])))
     if progress:
         progress(f"wrote {args.output}/report.html, automation.csv, summary.json")
     return 0

@@ -43,7 +43,7 @@ from callmine.automation import MODES, AutomationConfig, AutomationResult, analy
 # Charts and wording live in sibling modules; their names stay importable from here.
 from callmine.charts import _RC, MODE_COLORS, _png, load_chart, pareto_chart, sparkline  # noqa: F401
 from callmine.errors import CallmineError, DataError
-from callmine.wording import _NOTES_RU, _REASONS_RU, _T, LANGS, _note, _reason, _short  # noqa: F401
+from callmine.wording import _NOTES_RU, _REASONS_RU, _T, LANGS, _note, _reason, _short, headline  # noqa: F401,E501
 
 CSV_FIRST = ["rank", "request_type", "calls", "share", "cumulative_share", "cumulative_share_ranked",
              "automation_score", "mode",
@@ -284,14 +284,15 @@ def render_html(result: AutomationResult, *, config: AutomationConfig | None = N
         sub += f" · {period['start']} – {period['end']} ({period['days']} {t['days_word']})"
     sub += f" · {e(t['source'].get(s.get('source', 'labels'), ''))}"
     parts.append(f'<div class="muted">{e(sub)}</div>')
-    parts.append('<p class="headline"><b>' + e(t["headline" if top["types"] else "headline_none"].format(
-        n=s["n_types"], share=_pct(top["share"]), hours=_fmt_int(top["operator_hours_per_year"]))) + "</b></p>")
+    parts.append('<p class="headline"><b>' + e(headline(
+        lang, s["n_types"], len(top["types"]), share=_pct(top["share"]),
+        hours=_fmt_int(top["operator_hours_per_year"]))) + "</b></p>")
     if top["types"]:
         names = "; ".join(f"{n} ({t['mode_names'][m]})" for n, m in zip(top["types"], top["modes"]))
         n_auto = sum(v["types"] for m, v in s["by_mode"].items() if m != "operator")
         if config.automate_top is not None:
             n_auto = min(n_auto, config.automate_top)
-        parts.append("<p>" + e(t["top3"].format(names=names, calls3=_fmt_int(top["calls_freed_per_year"]),
+        parts.append("<p>" + e(t["top3"].format(m=len(top["types"]), names=names, calls3=_fmt_int(top["calls_freed_per_year"]),
                                                 hours3=_fmt_int(top["operator_hours_freed_per_year"])))
                      + " " + e(t["savings"].format(n=n_auto,
             calls=_fmt_int(s["savings"]["calls_freed_per_year"]),

@@ -15,10 +15,9 @@ LANGS = ("en", "ru")
 _T = {
     "en": {
         "title": "Automation opportunity report",
-        "headline": "{n} request types; the top 3 automatable types are {share} of calls and "
-                    "{hours} operator-hours a year.",
-        "headline_none": "{n} request types; none is an automation candidate (every type stays with operators).",
-        "top3": "Top 3: {names}; automating them frees {calls3} calls and {hours3} operator-hours a year.",
+        "headline": "{types}; {top} {share} of calls and {hours} operator-hours a year.",
+        "headline_none": "{types}; none is an automation candidate (every type stays with operators).",
+        "top3": "Top {m}: {names}; automating them frees {calls3} calls and {hours3} operator-hours a year.",
         "savings": "Automating all {n} automatable types at the assumed deflection rates frees {calls} calls "
                    "and {hours} operator-hours a year ({pct} of operator time).",
         "cards": ["calls per day", "request types", "operator-hours a year", "hours freed a year",
@@ -77,10 +76,9 @@ _T = {
     },
     "ru": {
         "title": "Отчёт о возможностях автоматизации",
-        "headline": "{n} типов обращений; три лучших кандидата на автоматизацию — {share} звонков и "
-                    "{hours} часов работы операторов в год.",
-        "headline_none": "{n} типов обращений; ни один не подходит для автоматизации (все остаются у операторов).",
-        "top3": "Топ-3: {names}; их автоматизация освобождает {calls3} звонков и {hours3} часов операторов в год.",
+        "headline": "{types}; {top} — {share} звонков и {hours} часов работы операторов в год.",
+        "headline_none": "{types}; ни один не подходит для автоматизации (все остаются у операторов).",
+        "top3": "Топ-{m}: {names}; их автоматизация освобождает {calls3} звонков и {hours3} часов операторов в год.",
         "savings": "Автоматизация всех {n} подходящих типов при принятых долях отвода освобождает {calls} "
                    "звонков и {hours} часов операторов в год ({pct} рабочего времени).",
         "cards": ["звонков в день", "типов обращений", "часов операторов в год", "часов освобождается в год",
@@ -139,6 +137,46 @@ _T = {
         "examples": "примеры и составляющие оценки",
     },
 }
+
+
+def _ru_plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian noun form for ``n``: 1 тип, 2 типа, 5 типов, 11 типов, 21 тип."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def headline(lang: str, n_types: int, n_top: int, share: str = "", hours: str = "",
+             names: str | None = None) -> str:
+    """The report's one-sentence headline, in the grammar of ``lang`` (``names``: the top types).
+
+    >>> headline("en", 35, 3, "31.8%", "116,820")
+    '35 request types; the top 3 automatable types are 31.8% of calls and 116,820 operator-hours a year.'
+    >>> headline("en", 1, 1, "40.0%", "10")
+    '1 request type; the one automatable type is 40.0% of calls and 10 operator-hours a year.'
+    >>> headline("ru", 2, 2, "50,0%", "7")
+    '2 типа обращений; два лучших кандидата на автоматизацию — 50,0% звонков и 7 часов работы операторов в год.'
+    >>> headline("ru", 21, 0)
+    '21 тип обращений; ни один не подходит для автоматизации (все остаются у операторов).'
+    """
+    t = _T[lang]
+    if lang == "ru":
+        types = f"{n_types} " + _ru_plural(n_types, "тип", "типа", "типов") + " обращений"
+        top = {1: "единственный кандидат на автоматизацию", 2: "два лучших кандидата на автоматизацию",
+               3: "три лучших кандидата на автоматизацию"}.get(n_top, f"{n_top} лучших кандидатов "
+                                                                   "на автоматизацию")
+    else:
+        types = f"{n_types} request type" + ("" if n_types == 1 else "s")
+        top = ("the one automatable type is" if n_top == 1
+               else f"the top {n_top} automatable types are")
+    if n_top == 0:
+        return t["headline_none"].format(types=types)
+    if names:
+        top = (top.replace(" is", f" ({names}) is", 1).replace(" are", f" ({names}) are", 1)
+               if lang == "en" else f"{top} ({names})")
+    return t["headline"].format(types=types, top=top, share=share, hours=hours)
 
 
 def _short(s: str, n: int) -> str:

@@ -155,7 +155,7 @@ def test_cli_with_model_file_classifies(tmp_path, monkeypatch, capsys):
                  "--daily-calls", "14000", "--growth", "0.1"])
     captured = capsys.readouterr()
     assert code == 0
-    assert captured.out.startswith("2 request types; the top 3 automatable types (application_status")
+    assert captured.out.startswith("2 request types; the top 2 automatable types (application_status")
     assert "report: classifying 200 calls" in captured.err
     s = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert s["model"] == "tiny.model" and s["calls_per_day"] == pytest.approx(14000, rel=1e-3)
@@ -305,3 +305,17 @@ def test_when_no_type_is_automatable_the_headline_says_so(tmp_path, capsys):
     assert out.strip() == "5 request types; none is an automation candidate (every type stays with operators)."
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "none is an automation candidate" in page and "()" not in page
+
+
+@pytest.mark.parametrize("lang, n_types, n_top, expected", [
+    ("en", 35, 3, "35 request types; the top 3 automatable types are 31.8% of calls"),
+    ("en", 1, 1, "1 request type; the one automatable type is 31.8% of calls"),
+    ("en", 4, 2, "4 request types; the top 2 automatable types are"),
+    ("en", 5, 0, "5 request types; none is an automation candidate"),
+    ("ru", 35, 3, "35 типов обращений; три лучших кандидата на автоматизацию — 31.8% звонков"),
+    ("ru", 21, 1, "21 тип обращений; единственный кандидат на автоматизацию — 31.8%"),
+    ("ru", 3, 2, "3 типа обращений; два лучших кандидата на автоматизацию —"),
+])
+def test_the_headline_counts_what_is_there_in_each_language(lang, n_types, n_top, expected):
+    from callmine.wording import headline
+    assert headline(lang, n_types, n_top, share="31.8%", hours="1,000").startswith(expected)
