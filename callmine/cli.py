@@ -395,7 +395,13 @@ def _cmd_staff(args: argparse.Namespace) -> int:
                    for rec in table.to_dict("records")]
         print(json.dumps(records, default=float))
     else:
-        print(table.to_string(index=False,
+        shown = table.copy()
+        for col in shown.columns:  # pass-through text columns of numbers (lower, upper) shown like the rest
+            if shown[col].dtype == object and shown[col].map(type).eq(str).all():
+                num = pd.to_numeric(shown[col], errors="coerce")
+                if len(num) and num.notna().all() and shown[col].str.contains(".", regex=False).any():
+                    shown[col] = num.astype(float)
+        print(shown.to_string(index=False,
                               float_format=lambda v: f"{v:.4f}" if math.isfinite(v) else "unbounded"))
     if args.output:
         from callmine.io import write_table

@@ -315,3 +315,17 @@ def test_staffing_plan_names_the_interval_with_a_bad_calls_value():
     with pytest.raises(CallmineError, match=r"^column 'calls' must hold calls per interval >= 0; "
                                             r"got .nan. in row 1"):
         staffing_plan(load, interval=1800, aht=180)
+
+
+def test_cli_staff_shows_pass_through_numbers_rounded_and_writes_them_unchanged(tmp_path, capsys):
+    # `callmine forecast --intraday` writes lower/upper next to calls; staff carries them through
+    src = tmp_path / "load.csv"
+    src.write_text("interval_start,calls,lower,upper,queue\n"
+                   "2026-01-05 09:00,100,91.23456789012345,108.7654321098765,007\n", encoding="utf-8")
+    out = tmp_path / "plan.csv"
+    assert main(["staff", str(src), "--aht", "180", "-o", str(out), "-q"]) == 0
+    shown = capsys.readouterr().out
+    assert "91.2346" in shown and "91.23456789012345" not in shown
+    assert " 007" in shown  # codes stay as written
+    written = pd.read_csv(out, dtype=str)
+    assert written.loc[0, "lower"] == "91.23456789012345" and written.loc[0, "queue"] == "007"
