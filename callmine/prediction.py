@@ -115,36 +115,33 @@ def predict_texts(model: Any, texts, *, dedupe: bool = True,
     return labels[codes], conf[codes]
 
 
-def _predict_cached(model: Any, uniques: np.ndarray, max_chars: int | None,
-                    cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
-    """Predictions of distinct texts through ``cache`` (raw text, then normalised text)."""
-    n = len(uniques)
+def _lookup(cache: PredictionCache, level: str, keys: list) -> tuple[np.ndarray, np.ndarray, list]:
+    """Cached (label, confidence) of ``keys`` at ``level``; returns them and the positions missed."""
+    n = len(keys)
     labels = np.empty(n, dtype=object)
     conf = np.empty(n, dtype=np.float64)
-    get = cache.raw.get
-    found = [get(t) for t in uniques.tolist()]
+    get = getattr(cache, level).get
+    found = [get(k) for k in keys]
     miss = [i for i, f in enumerate(found) if f is None]
     hit = [i for i, f in enumerate(found) if f is not None]
     if hit:
         labels[hit] = [found[i][0] for i in hit]
         conf[hit] = [found[i][1] for i in hit]
-        cache.hits["raw"] += len(hit)
+        cache.hits[level] += len(hit)
+    return labels, conf, miss
+
+
+def _predict_cached(model: Any, uniques: np.ndarray, max_chars: int | None,
+                    cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
+    """Predictions of distinct texts through ``cache`` (raw text, then normalised text)."""
+    labels, conf, miss = _lookup(cache, "raw", uniques.tolist())
     if not miss:
         return labels, conf
     miss_texts = uniques[miss]
     if hasattr(model, "normalize") and hasattr(model, "predict_docs"):
         docs = np.asarray(model.normalize(list(miss_texts)), dtype=object)
         dcodes, dunique = pd.factorize(docs)
-        dl = np.empty(len(dunique), dtype=object)
-        dc = np.empty(len(dunique), dtype=np.float64)
-        nget = cache.norm.get
-        nfound = [nget(d) for d in dunique.tolist()]
-        todo = [i for i, f in enumerate(nfound) if f is None]
-        done = [i for i, f in enumerate(nfound) if f is not None]
-        if done:
-            dl[done] = [nfound[i][0] for i in done]
-            dc[done] = [nfound[i][1] for i in done]
-            cache.hits["norm"] += len(done)
+        dl, dc, todo = _lookup(cache, "norm", dunique.tolist())
         if todo:
             new_docs = dunique[todo]
             pl, pc = _call_batches(model, new_docs, max_chars, docs=True)
