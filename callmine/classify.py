@@ -471,13 +471,11 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
         confidence : ndarray of float in 0..1
         """
         check_is_fitted(self, "pipeline_")
+        from callmine.lean import label_decisions
+
         dec, codes = self._decision_unique(_as_texts(X))
-        proba = softmax(dec / self.temperature_, axis=1)
-        best = proba.argmax(axis=1)
-        conf = proba[np.arange(len(best)), best]
-        labels = self.classes_[best].astype(object)
-        if reject and self.threshold_ > 0:
-            labels[conf < self.threshold_] = self.other_label
+        labels, conf = label_decisions(dec, self.classes_, self.temperature_,
+                                       self.threshold_ if reject else 0.0, self.other_label)
         return labels[codes], conf[codes]
 
     def predict(self, X) -> np.ndarray:

@@ -40,7 +40,7 @@ from callmine.errors import ModelError
 from callmine.ngrams import NgramTransform
 from callmine.normalize import _as_texts, _check_speaker, normalize_texts
 
-__all__ = ["LEAN_FORMAT", "LeanClassifier", "lean_state"]
+__all__ = ["LEAN_FORMAT", "LeanClassifier", "label_decisions", "lean_state"]
 
 #: Version of the layout returned by :func:`lean_state`.
 LEAN_FORMAT = 1
@@ -182,17 +182,31 @@ class LeanClassifier:
         return self._label(self._scores(docs), reject)
 
     def _label(self, dec: np.ndarray, reject: bool):
-        proba = _softmax(dec / self.temperature_)
-        best = proba.argmax(axis=1)
-        conf = proba[np.arange(len(best)), best]
-        labels = self.classes_[best].astype(object)
-        if reject and self.threshold_ > 0:
-            labels[conf < self.threshold_] = self.other_label
-        return labels, conf
+        return label_decisions(dec, self.classes_, self.temperature_,
+                               self.threshold_ if reject else 0.0, self.other_label)
 
     def predict(self, X) -> np.ndarray:
         """Request type of each transcript (``other_label`` when out of scope)."""
         return self.predict_with_confidence(X)[0]
+
+
+def label_decisions(dec: np.ndarray, classes: np.ndarray, temperature: float, threshold: float,
+                    other_label: str) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, confidence) from SVM decision values, shape (n, n_classes).
+
+    Confidence is the temperature-scaled softmax probability of the best
+    class; below ``threshold`` (0: never) the label becomes ``other_label``.
+    The one labelling step of both :class:`LeanClassifier` and
+    :class:`callmine.classify.RequestTypeClassifier`, so their results match
+    bit for bit.
+    """
+    proba = _softmax(dec / temperature)
+    best = proba.argmax(axis=1)
+    conf = proba[np.arange(len(best)), best]
+    labels = np.asarray(classes)[best].astype(object)
+    if threshold > 0:
+        labels[conf < threshold] = other_label
+    return labels, conf
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
