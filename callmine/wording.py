@@ -162,20 +162,18 @@ def headline(lang: str, n_types: int, n_top: int, share: str = "", hours: str = 
     '21 тип обращений; ни один не подходит для автоматизации (все остаются у операторов).'
     """
     t = _T[lang]
+    named = f" ({names})" if names else ""
     if lang == "ru":
         types = f"{n_types} " + _ru_plural(n_types, "тип", "типа", "типов") + " обращений"
         top = {1: "единственный кандидат на автоматизацию", 2: "два лучших кандидата на автоматизацию",
                3: "три лучших кандидата на автоматизацию"}.get(n_top, f"{n_top} лучших кандидатов "
-                                                                   "на автоматизацию")
+                                                                   "на автоматизацию") + named
     else:
         types = f"{n_types} request type" + ("" if n_types == 1 else "s")
-        top = ("the one automatable type is" if n_top == 1
-               else f"the top {n_top} automatable types are")
+        top = (f"the one automatable type{named} is" if n_top == 1
+               else f"the top {n_top} automatable types{named} are")
     if n_top == 0:
         return t["headline_none"].format(types=types)
-    if names:
-        top = (top.replace(" is", f" ({names}) is", 1).replace(" are", f" ({names}) are", 1)
-               if lang == "en" else f"{top} ({names})")
     return t["headline"].format(types=types, top=top, share=share, hours=hours)
 
 
