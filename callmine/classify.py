@@ -86,14 +86,12 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X) -> list[str]:
-        from callmine import pii, text
+        from callmine.normalize import speaker_text
+        from callmine.pii import redact
 
-        out = []
-        for t in _as_texts(X):
-            if self.redact:
-                t = pii.redact(t)
-            out.append(text.customer_side(t) if self.speaker == "customer" else t)
-        return out
+        if self.speaker == "customer":  # each customer turn redacted on its own
+            return [speaker_text(t, redact=self.redact) for t in _as_texts(X)]
+        return [redact(t) if self.redact else t for t in _as_texts(X)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

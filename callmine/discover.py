@@ -335,13 +335,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         return int(self._base_seed_ + offset)
 
     def _redacted(self, texts: Sequence[str]) -> list[str]:
-        from callmine.pii import redact
-        from callmine.text import customer_side
-        out = []
-        for t in texts:
-            r = redact(t)
-            out.append(customer_side(r) if ":" in r else r)
-        return out
+        from callmine.normalize import speaker_text
+        return [speaker_text(t) for t in texts]
 
     def _represent(self, texts: Sequence[str], tokens: Sequence[str] | None = None) -> np.ndarray:
         """L2-normalised representation ``Z`` of raw texts (tokens if already normalised)."""

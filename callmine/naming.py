@@ -282,8 +282,7 @@ def representative_examples(texts: Sequence[str], vectors: np.ndarray, labels: S
         Keep only the customer's side and replace personal data
         (:func:`callmine.pii.redact`). Never turn off for output people see.
     """
-    from callmine.pii import redact as redact_text
-    from callmine.text import customer_side
+    from callmine.normalize import speaker_text
 
     labels = np.asarray(labels)
     out: dict[int, list[str]] = {}
@@ -297,8 +296,7 @@ def representative_examples(texts: Sequence[str], vectors: np.ndarray, labels: S
         for i in idx[np.argsort(-sim, kind="stable")]:
             text = str(texts[i])
             if redact:
-                text = redact_text(text)
-                text = customer_side(text) if ":" in text else text
+                text = speaker_text(text)
             text = _shorten(text, max_chars)
             if text and text not in chosen:
                 chosen.append(text)

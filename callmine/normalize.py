@@ -6,8 +6,8 @@ scikit-learn or nltk, so that classifying with a saved model
 names (:func:`tokenize`, :func:`normalize_token`) and builds the scikit-learn
 transformers on :func:`normalize_texts`.
 
-Steps, per text: redact personal data (:func:`callmine.pii.redact`), keep the
-customer's turns (or drop the speaker markers), then per distinct lower-cased
+Steps, per text: keep the customer's turns (or drop the speaker markers) and
+redact personal data in each turn (:func:`speaker_text`), then per distinct lower-cased
 whitespace-separated chunk (cached): URLs to their domain, tokens
 (:func:`tokenize`), :func:`normalize_token`, stop words, stemming.
 
@@ -30,10 +30,9 @@ from callmine import pii
 from callmine.errors import CallmineError
 from callmine.stemming import _HAS_LAT, stem
 from callmine.stopwords import stop_words as _stop_words
-from callmine.turns import customer_side
-from callmine.turns import strip_markers as _strip_markers
+from callmine.turns import customer_parts, utterance_parts
 
-__all__ = ["SPEAKER_OPTIONS", "normalize_texts", "normalize_token", "tokenize"]
+__all__ = ["SPEAKER_OPTIONS", "normalize_texts", "normalize_token", "speaker_text", "tokenize"]
 
 #: Allowed values of the ``speaker`` parameter.
 SPEAKER_OPTIONS = ("customer", "all")
@@ -268,16 +267,37 @@ def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: 
         )
     do_stem, drop, ml = bool(stem), bool(stop_words), min_token_len
     cache = _cache_for(do_stem, drop, ml)
-    do_redact = bool(redact)
-    side = customer_side if speaker == "customer" else _strip_markers
-    redact_fn = pii.redact
+    parts_of = customer_parts if speaker == "customer" else utterance_parts
+    redact_fn = pii.redact if redact else None
     out = []
     for text in X:
         if not isinstance(text, str):
             text = "" if _missing(text) else str(text)
-        if do_redact:
-            text = redact_fn(text)
         if ":" in text:
-            text = side(text)
+            parts = parts_of(text)
+            if redact_fn is not None:
+                parts = map(redact_fn, parts)
+            text = " ".join(parts)
+        elif redact_fn is not None:
+            text = redact_fn(text)
         out.append(_normalized(text, cache, do_stem, drop, ml))
     return out
+
+
+def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -> str:
+    """The text the model sees before tokenising: one side of the call, personal data redacted.
+
+    ``speaker="customer"``: the customer's turns (:func:`callmine.turns.customer_parts`),
+    ``"all"``: every turn without its marker; each turn is redacted on its own
+    (:func:`callmine.pii.redact`) and the turns are joined with a space. Only
+    the kept turns are redacted, and a name span cannot run into the next
+    turn ("my name is Kamila" + "thank you").
+
+    >>> speaker_text("Оператор: Как вас зовут? Клиент: Меня зовут Асхат. Оператор: Слушаю. Клиент: Где моя заявка")
+    'Меня зовут <PERSON>. Где моя заявка'
+    """
+    _check_speaker(speaker)
+    if not isinstance(text, str):
+        text = "" if _missing(text) else str(text)
+    parts = (customer_parts if speaker == "customer" else utterance_parts)(text) if ":" in text else [text]
+    return " ".join(map(pii.redact, parts)) if redact else " ".join(parts)

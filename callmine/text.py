@@ -3,9 +3,10 @@
 Every model in callmine sees transcripts through :func:`analyze` or its
 scikit-learn wrapper :class:`TextNormalizer`:
 
-1. keep the customer's turns (:func:`customer_side`, optional);
-2. redact personal data (:func:`callmine.pii.redact`) - before anything else
-   sees the text;
+1. keep the customer's turns (:func:`customer_side`, optional) - only the
+   turn markers are looked at before step 2;
+2. redact personal data (:func:`callmine.pii.redact`) in each kept turn
+   (:func:`speaker_text`) - before anything else sees the text;
 3. normalise: URLs to their domain, case folding, ``ё`` -> ``е``, Latin and
    Cyrillic look-alike letters unified inside a word, numbers mapped to
    ``<num>``, ``<year>``, ``<date>``, ``<time>`` (``1414`` is kept);
@@ -41,7 +42,6 @@ from collections.abc import Iterable
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from callmine import pii
 from callmine.errors import CallmineError
 # The sklearn-free core of the pipeline (also used by callmine.lean); re-exported here.
 from callmine.normalize import (  # noqa: F401
@@ -71,6 +71,7 @@ from callmine.normalize import (  # noqa: F401
     _url_domain,
     normalize_texts,
     normalize_token,
+    speaker_text,
     tokenize,
 )
 from callmine.stemming import (  # noqa: F401  (_stem_snowball: its cache is cleared by the benchmark)
@@ -84,7 +85,6 @@ from callmine.stemming import (  # noqa: F401  (_stem_snowball: its cache is cle
 )
 from callmine.stopwords import stop_words as _stop_words
 from callmine.turns import _markers, customer_side, split_turns  # noqa: F401  (re-exported)
-from callmine.turns import strip_markers as _strip_markers
 
 __all__ = [
     "LANGUAGE_CODES",
@@ -210,7 +210,7 @@ def analyze(
     text : str
         A transcript.
     redact : bool, default=True
-        Replace personal data first (:func:`callmine.pii.redact`); its
+        Replace personal data in each kept turn (:func:`callmine.pii.redact`); its
         placeholders become the tokens ``<iin>``, ``<phone>``, ``<card>``,
         ``<email>``, ``<iban>``, ``<person>``.
     speaker : {"customer", "all"}, default="customer"
@@ -234,9 +234,7 @@ def analyze(
     _check_speaker(speaker)
     if not isinstance(text, str):
         text = "" if _missing(text) else str(text)
-    if redact:
-        text = pii.redact(text)
-    text = customer_side(text) if speaker == "customer" else _strip_markers(text)
+    text = speaker_text(text, speaker=speaker, redact=redact)
     return _tokens(text, _cache_for(stem, stop_words, min_token_len), stem, stop_words, min_token_len)
 
 
@@ -348,7 +346,7 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     redact : bool, default=True
-        Redact personal data (:func:`callmine.pii.redact`) before anything else.
+        Redact personal data (:func:`callmine.pii.redact`) in each kept turn, before anything else.
     speaker : {"customer", "all"}, default="customer"
         Keep only the customer's turns, or everything.
     remove_boilerplate : bool, default=False

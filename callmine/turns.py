@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_turns", "customer_side", "strip_markers"]
+__all__ = ["split_turns", "customer_side", "customer_parts", "strip_markers", "utterance_parts"]
 
 
 _OPERATOR_ROLES = (
@@ -151,6 +151,41 @@ def split_turns(text: str) -> list[tuple[str, str]]:
     return turns
 
 
+def customer_parts(text: str) -> list[str]:
+    """What the customer said, one string per turn (see :func:`customer_side`).
+
+    ``[text]`` when the text has no turn markers, or markers but neither a
+    customer's nor an operator's turn. Redacting each part separately (as
+    :func:`callmine.normalize.speaker_text` does) keeps a name span from
+    running across a turn boundary and never spends time on the operator.
+
+    >>> customer_parts("Оператор: Слушаю. Клиент: Нужна справка. Оператор: Да. Клиент: Спасибо")
+    ['Нужна справка.', 'Спасибо']
+    """
+    if ":" not in text:
+        return [text]
+    found = _markers(text)
+    if not found:
+        return [text]
+    said = {"customer": [], "operator": [], "unknown": []}
+    pos = 0
+    role = "unknown"
+    for r, start, end in found:
+        utt = text[pos:start].strip()
+        if utt:
+            said[role].append(utt)
+        role = r
+        pos = end
+    utt = text[pos:].strip()
+    if utt:
+        said[role].append(utt)
+    if said["customer"]:
+        return said["customer"]
+    if said["operator"]:
+        return said["unknown"]
+    return [text]
+
+
 def customer_side(text: str) -> str:
     """Return only what the customer said (the whole text if there are no markers).
 
@@ -165,39 +200,20 @@ def customer_side(text: str) -> str:
     """
     if ":" not in text:
         return text
-    found = _markers(text)
-    if not found:
-        return text
-    said = {"customer": [], "operator": [], "unknown": []}
-    pos = 0
-    role = "unknown"
-    for r, start, end in found:
-        utt = text[pos:start].strip()
-        if utt:
-            said[role].append(utt)
-        role = r
-        pos = end
-    utt = text[pos:].strip()
-    if utt:
-        said[role].append(utt)
-    if said["customer"]:
-        return " ".join(said["customer"])
-    if said["operator"]:
-        return " ".join(said["unknown"])
-    return text
+    return " ".join(customer_parts(text))
 
 
-def strip_markers(text: str) -> str:
-    """Return all utterances without their turn markers (the text itself if it has none).
+def utterance_parts(text: str) -> list[str]:
+    """All utterances without their turn markers, one string per turn (``[text]`` without markers).
 
-    >>> strip_markers("Оператор: Слушаю. Клиент: Нужна справка.")
-    'Слушаю. Нужна справка.'
+    >>> utterance_parts("Оператор: Слушаю. Клиент: Нужна справка.")
+    ['Слушаю.', 'Нужна справка.']
     """
     if ":" not in text:
-        return text
+        return [text]
     found = _markers(text)
     if not found:
-        return text
+        return [text]
     parts = []
     pos = 0
     for _, start, end in found:
@@ -208,4 +224,15 @@ def strip_markers(text: str) -> str:
     utt = text[pos:].strip()
     if utt:
         parts.append(utt)
-    return " ".join(parts)
+    return parts
+
+
+def strip_markers(text: str) -> str:
+    """Return all utterances without their turn markers (the text itself if it has none).
+
+    >>> strip_markers("Оператор: Слушаю. Клиент: Нужна справка.")
+    'Слушаю. Нужна справка.'
+    """
+    if ":" not in text:
+        return text
+    return " ".join(utterance_parts(text))

@@ -24,9 +24,11 @@ from callmine.text import (
     analyze,
     detect_language,
     normalize_token,
+    speaker_text,
     stem,
     tokenize,
 )
+from callmine.normalize import normalize_texts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pii_cases  # noqa: E402
@@ -335,3 +337,24 @@ def test_text_pipeline_imports_neither_nltk_nor_sklearn():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('nltk', 'sklearn')]\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=_ROOT)
+
+
+# --------------------------------------------------------------------------- speaker_text
+
+
+def test_speaker_text_redacts_each_customer_turn_so_a_name_stops_at_the_turn_end():
+    text = ("Agent: hello this is Aliya Caller: my name is kamila "
+            "Agent: anything else Caller: thank you")
+    assert speaker_text(text) == "my name is <PERSON> thank you"
+
+
+def test_speaker_text_all_keeps_and_redacts_every_turn():
+    text = "Оператор: Меня зовут Асель. Клиент: Мой ИИН 900101300007"
+    assert speaker_text(text, speaker="all") == "Меня зовут <PERSON>. Мой ИИН <IIN>"
+    assert speaker_text(text, redact=False) == "Мой ИИН 900101300007"
+
+
+def test_speaker_text_and_the_normalizer_never_see_the_operators_personal_data():
+    text = "Оператор: меня зовут Гульнара, мой номер 87011234567 Клиент: где заявка"
+    assert speaker_text(text) == "где заявка"
+    assert normalize_texts([text]) == normalize_texts(["где заявка"])

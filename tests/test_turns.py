@@ -1,6 +1,6 @@
 """Specification of callmine.turns: speaker turn markers and the customer's side."""
 
-from callmine.turns import customer_side, split_turns, strip_markers
+from callmine.turns import customer_parts, customer_side, split_turns, strip_markers, utterance_parts
 
 
 def test_split_turns_recognises_ru_kk_en_markers():
@@ -49,3 +49,17 @@ def test_callmine_text_re_exports_the_turn_functions():
     from callmine import text, turns
 
     assert text.split_turns is turns.split_turns and text.customer_side is turns.customer_side
+
+
+def test_customer_parts_lists_each_customer_turn_and_joins_to_customer_side():
+    text = "Оператор: Слушаю. Клиент: Нужна справка. Оператор: Какая? Клиент: О пенсии"
+    assert customer_parts(text) == ["Нужна справка.", "О пенсии"]
+    assert " ".join(customer_parts(text)) == customer_side(text)
+    assert customer_parts("без маркеров") == ["без маркеров"]
+    assert customer_parts("Оператор: только я") == []
+
+
+def test_utterance_parts_lists_every_turn_without_markers():
+    text = "Оператор: Слушаю. Клиент: Нужна справка."
+    assert utterance_parts(text) == ["Слушаю.", "Нужна справка."]
+    assert " ".join(utterance_parts(text)) == strip_markers(text)
