@@ -33,7 +33,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 # The transform itself, without scikit-learn (used by callmine.lean); re-exported here.
-from callmine.ngrams import NgramTransform, _as_docs, _check_range, _tfidf, char_wb_ngrams  # noqa: F401
+from callmine.ngrams import CACHE_ATTRS, NgramTransform, _as_docs, _check_range, _tfidf, char_wb_ngrams  # noqa: F401
 
 __all__ = ["NgramFeaturizer", "char_wb_ngrams"]
 
@@ -123,7 +123,7 @@ class NgramFeaturizer(NgramTransform, TransformerMixin, BaseEstimator):
         gid = new_id[codes]
         base = max(len(self.words_), 1)
         self._word_index = {w: i for i, w in enumerate(self.words_)}
-        self._oov_cache = {}
+        self._oov_index = self._char_rows_all = None
         idfs = []
 
         # word block
@@ -217,6 +217,6 @@ class NgramFeaturizer(NgramTransform, TransformerMixin, BaseEstimator):
     def __getstate__(self):
         state = self.__dict__.copy()
         # rebuilt on demand: keeps model files small
-        for k in ("_word_char", "_word_index", "_oov_cache"):
+        for k in CACHE_ATTRS:
             state.pop(k, None)
         return state

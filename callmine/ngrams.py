@@ -17,6 +17,10 @@ import scipy.sparse as sp
 
 __all__ = ["NgramTransform", "char_wb_ngrams"]
 
+#: Attributes rebuilt on demand (caches of the words seen in ``transform``):
+#: never pickled, so model files stay small and hold no predicted text.
+CACHE_ATTRS = ("_word_char", "_word_index", "_oov_index", "_char_rows_all")
+
 
 def char_wb_ngrams(word: str, ngram_range: tuple[int, int] = (1, 5)) -> list[str]:
     """Character n-grams of one word padded with a space on each side.
@@ -76,19 +80,29 @@ def _as_docs(X) -> list[str]:
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear: bool, dtype) -> sp.csr_matrix:
-    """Sublinear tf x idf, rows L2-normalised (in place on a fresh matrix)."""
-    X = counts.astype(dtype, copy=True)
+    """Sublinear tf x idf, rows L2-normalised.
+
+    ``counts`` is not modified unless it already has ``dtype`` (a fresh
+    matrix made by the caller), in which case it is used in place.
+    """
+    X = counts if counts.dtype == dtype else counts.astype(dtype)
     # Canonical column order in each row: float sums below (and the model's dot
     # products) then do not depend on which other documents share the batch.
     X.sort_indices()
+    data = X.data
     if sublinear:
-        np.log(X.data, out=X.data)
-        X.data += 1
-    X.data *= idf[X.indices]
-    sq = np.asarray(X.multiply(X).sum(axis=1)).ravel()
-    norms = np.sqrt(sq, dtype=np.float64)
+        np.log(data, out=data)
+        data += 1
+    data *= idf[X.indices]
+    # Row sums of squares, reduced as X.multiply(X).sum(axis=1) does (same float result).
+    indptr = X.indptr
+    rows = np.flatnonzero(np.diff(indptr))
+    sums = np.zeros(X.shape[0], dtype=data.dtype)
+    if len(rows):
+        sums[rows] = np.add.reduceat(data * data, indptr[rows])
+    norms = np.sqrt(sums, dtype=np.float64)
     norms[norms == 0] = 1.0
-    X.data /= np.repeat(norms, np.diff(X.indptr)).astype(dtype, copy=False)
+    data /= np.repeat(norms.astype(dtype, copy=False), np.diff(indptr))
     return X
 
 
@@ -116,8 +130,19 @@ class NgramTransform:
     @staticmethod
     def _tokenise(docs: list[str]):
         """Return (doc index per token, distinct words, word code per token)."""
+        joined = " \x00 ".join(docs)  # one split for the batch; "\x00" marks where a document ends
+        if len(docs) > 1 and joined.count("\x00") == len(docs) - 1:
+            codes, uniques = pd.factorize(np.array(joined.split(), dtype=object), sort=False)
+            uniques = list(uniques)
+            sep = uniques.index("\x00")
+            is_sep = codes == sep
+            doc_of = np.cumsum(is_sep)[~is_sep]
+            codes = codes[~is_sep]
+            codes[codes > sep] -= 1
+            del uniques[sep]
+            return doc_of.astype(np.int64, copy=False), uniques, codes.astype(np.int64, copy=False)
         tokens = [d.split() for d in docs]
-        lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         flat = [w for t in tokens for w in t]
         if flat:
             codes, uniques = pd.factorize(np.array(flat, dtype=object), sort=False)
@@ -215,42 +240,45 @@ class NgramTransform:
 
         char_counts = None
         if cr is not None:
-            known = gw >= 0
-            kcode = np.flatnonzero(known[codes]) if len(codes) else np.zeros(0, np.int64)
-            dw = sp.csr_matrix((np.ones(len(kcode), dtype=np.float32), (doc_of[kcode], gid[kcode])),
-                               shape=(n_docs, len(self.words_)))
-            char_counts = (dw @ self._word_char_matrix()).tocsr()
-            unknown = np.flatnonzero(~known)
+            unknown = np.flatnonzero(gw < 0)
+            rows_of = gw
             if len(unknown):
-                oov_words = [words[i] for i in unknown]
-                char_counts = char_counts + self._oov_counts(doc_of, codes, unknown, oov_words, n_docs)
-                char_counts = char_counts.tocsr()
+                rows_of = gw.copy()
+                rows_of[unknown] = self._oov_rows([words[i] for i in unknown])
+            char_rows = self._char_rows_matrix()
+            dw = sp.csr_matrix((np.ones(len(codes), dtype=np.float32), (doc_of, rows_of[codes])),
+                               shape=(n_docs, char_rows.shape[0]))
+            char_counts = (dw @ char_rows).tocsr()
         return self._finish(word_counts, char_counts)
 
-    def _oov_counts(self, doc_of, codes, unknown, oov_words, n_docs) -> sp.csr_matrix:
-        """Character counts contributed by words unseen in training (cached per word)."""
-        cache = getattr(self, "_oov_cache", None)
-        if cache is None:
-            cache = self._oov_cache = {}
-        missing = [w for w in oov_words if w not in cache]
+    def _char_rows_matrix(self) -> sp.csr_matrix:
+        """Character count rows of the known words, then of the unseen words cached so far."""
+        m = getattr(self, "_char_rows_all", None)
+        return self._word_char_matrix() if m is None else m
+
+    def _oov_rows(self, oov_words: list[str]) -> np.ndarray:
+        """Row numbers in :meth:`_char_rows_matrix` of words unseen in training.
+
+        Their character n-grams are computed once per word and appended to the
+        matrix (at most ``cache_size`` words are kept; then it starts afresh),
+        so that a batch needs one sparse product for all its words.
+        """
+        index = getattr(self, "_oov_index", None)
+        base = self._word_char_matrix()
+        if index is None or len(index) + len(oov_words) > int(self.cache_size):
+            index = self._oov_index = {}
+            self._char_rows_all = None
+        missing = [w for w in oov_words if w not in index]
         if missing:
-            if len(cache) + len(missing) > int(self.cache_size):
-                cache.clear()
             vocab = self.char_vocabulary_
             _, cr = self._ranges()
-            for w in missing:
-                cache[w] = np.array([vocab[g] for g in char_wb_ngrams(w, cr) if g in vocab],
-                                    dtype=np.int32)
-        parts = [cache[w] for w in oov_words]
-        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        indices = np.concatenate(parts) if parts else np.zeros(0, np.int32)
-        wc = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
-                           shape=(len(oov_words), self.n_char_features_))
-        local = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
-        local[unknown] = np.arange(len(unknown))
-        lc = local[codes]
-        sel = np.flatnonzero(lc >= 0)
-        dw = sp.csr_matrix((np.ones(len(sel), dtype=np.float32), (doc_of[sel], lc[sel])),
-                           shape=(n_docs, len(unknown)))
-        return dw @ wc
+            parts = [[vocab[g] for g in char_wb_ngrams(w, cr) if g in vocab] for w in missing]
+            lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+            indices = np.fromiter((j for p in parts for j in p), dtype=np.int32, count=int(lengths.sum()))
+            new = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices,
+                                 np.concatenate([[0], np.cumsum(lengths)])),
+                                shape=(len(missing), self.n_char_features_))
+            first = base.shape[0] + len(index)
+            index.update(zip(missing, range(first, first + len(missing))))
+            self._char_rows_all = sp.vstack([self._char_rows_matrix(), new], format="csr")
+        return np.fromiter(map(index.__getitem__, oov_words), dtype=np.int64, count=len(oov_words))
