@@ -268,18 +268,17 @@ def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: 
     do_stem, drop, ml = bool(stem), bool(stop_words), min_token_len
     cache = _cache_for(do_stem, drop, ml)
     parts_of = customer_parts if speaker == "customer" else utterance_parts
-    redact_fn = pii.redact if redact else None
+    do_redact = bool(redact)
+    redact_one, redact_turns = pii.redact, pii.redact_turns
     out = []
     for text in X:
         if not isinstance(text, str):
             text = "" if _missing(text) else str(text)
         if ":" in text:
             parts = parts_of(text)
-            if redact_fn is not None:
-                parts = map(redact_fn, parts)
-            text = " ".join(parts)
-        elif redact_fn is not None:
-            text = redact_fn(text)
+            text = redact_turns(parts) if do_redact else " ".join(parts)
+        elif do_redact:
+            text = redact_one(text)
         out.append(_normalized(text, cache, do_stem, drop, ml))
     return out
 
@@ -300,4 +299,4 @@ def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -
     if not isinstance(text, str):
         text = "" if _missing(text) else str(text)
     parts = (customer_parts if speaker == "customer" else utterance_parts)(text) if ":" in text else [text]
-    return " ".join(map(pii.redact, parts)) if redact else " ".join(parts)
+    return pii.redact_turns(parts) if redact else " ".join(parts)

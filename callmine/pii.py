@@ -46,6 +46,7 @@ __all__ = [
     "PLACEHOLDERS",
     "redact",
     "redact_many",
+    "redact_turns",
     "iin_is_valid",
     "luhn_is_valid",
     "iban_is_valid",
@@ -405,6 +406,24 @@ def redact(text: str) -> str:
         text = redact_names(text, introductions=bool(flags & _NAME), full_names=bool(flags & _PATRO),
                             words=words or set(), low=low)
     return text
+
+
+def redact_turns(parts: list[str]) -> str:
+    """Redact each of ``parts`` on its own and join them with a space.
+
+    The same as ``" ".join(map(redact, parts))``; when the joined text has
+    nothing that could be personal data (the usual case) it is checked once
+    instead of part by part.
+
+    >>> redact_turns(["меня зовут Асхат", "спасибо"])
+    'меня зовут <PERSON> спасибо'
+    """
+    joined = " ".join(parts)
+    if len(parts) < 2:
+        return redact(joined)
+    if not _scan(joined.lower())[0]:
+        return joined
+    return " ".join(map(redact, parts))
 
 
 def _redact_numbers(text: str) -> str:

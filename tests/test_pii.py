@@ -369,3 +369,19 @@ def test_redaction_stays_right_when_the_chunk_caches_start_afresh(monkeypatch):
     assert [redact(t) for t in texts] == expected
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(redact, texts * 3)) == expected * 3
+
+
+def test_redact_turns_equals_redacting_each_turn_and_joining():
+    from callmine.pii import redact_turns
+
+    cases = [
+        ["меня зовут Асхат", "спасибо"],
+        ["где моя заявка", "спасибо большое"],  # nothing to redact: returned joined
+        ["мой номер", "+7 701 123 45 67"],
+        ["ИИН 900101300007"],
+        [],
+        ["my name is kamila", "thank you"],
+    ]
+    for parts in cases:
+        assert redact_turns(parts) == " ".join(map(redact, parts))
+    assert redact_turns(["my name is kamila", "thank you"]) == "my name is <PERSON> thank you"
