@@ -345,7 +345,7 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
         (calls per type, most frequent first), ``chunks``, ``chunks_resumed``,
         ``seconds``, ``rows_per_s``, ``output``, ``rejects``.
     """
-    from callmine.distributed import Done, chunk_task, runner
+    from callmine.distributed import Done, PackedFrame, chunk_task, runner
     from callmine.io import detect_encoding, file_format, iter_calls
     from callmine.writers import make_folder
 
@@ -372,8 +372,9 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
     counts: Counter = Counter()
     columns: list[str] | None = None
     bar = None
-    # The workers start first, before this process reads (and runs reader threads).
-    with fewer_gc_passes(), runner(model, jobs, scheduler) as run:
+    # The workers start before this process reads (Arrow may run reader threads), or,
+    # for CSV/JSONL, after it classified the first chunk (they inherit its caches).
+    with fewer_gc_passes(), runner(model, jobs, scheduler, warm_first=in_fmt != "parquet") as run:
         first = next(chunks)  # fails early on a missing column, before any file is written
         store, resumed = _open_store(output, manifest, resume)
 
@@ -388,7 +389,7 @@ def classify_file(model: Any, input: str | os.PathLike, output: str | os.PathLik
             rows = chunk.rows if bar is not None else None
             if run.remote:
                 return idx, rows, run.submit_chunk(store, idx, chunk, text_col, dedupe)
-            fut = run.submit(chunk_task, store, idx, chunk.rows, chunk.rejects, chunk.start,
+            fut = run.submit(chunk_task, store, idx, PackedFrame(chunk.rows), chunk.rejects, chunk.start,
                              chunk.n_input, text_col, dedupe)
             return idx, rows, fut
 

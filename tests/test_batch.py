@@ -723,3 +723,35 @@ def test_redact_text_writes_no_personal_data_and_the_same_labels(tmp_path):
     assert "900101300007" not in out and "234 56 78" not in out and "<IIN>" in out and "<PHONE>" in out
     assert a["request_type"].tolist() == b["request_type"].tolist()
     assert a["confidence"].tolist() == b["confidence"].tolist()
+
+
+def test_packed_frame_travels_as_one_string_per_text_column_and_comes_back_equal():
+    import pickle
+
+    from callmine.distributed import PackedFrame, _pack_frame
+
+    frames = [
+        pd.DataFrame({"text": ["Клиент: где заявка", "", "a\nb,\"c\""], "id": ["1", "2", "3"]},
+                     index=[10, 11, 13], dtype=object),
+        pd.DataFrame({"text": ["has \x00 the separator", "x"], "n": [1.5, np.nan]}),  # pickled as is
+        pd.DataFrame({"text": pd.Series([], dtype=object)}),
+        pd.DataFrame({"text": ["only one"]}, dtype=object),
+    ]
+    for df in frames:
+        back = pickle.loads(pickle.dumps(PackedFrame(df)))
+        pd.testing.assert_frame_equal(back, df)
+    columns, _index, n = _pack_frame(frames[0])
+    assert n == 3 and [(name, type(v)) for name, v in columns] == [("text", str), ("id", str)]
+    columns, _index, _n = _pack_frame(frames[1])
+    assert [type(v) for _, v in columns] == [pd.Series, pd.Series]
+
+
+def test_two_jobs_warm_first_chunk_inline_then_fork_gives_the_same_output(tmp_path, real_model_file):
+    # --jobs 2 classifies the first chunk in the main process and forks the workers
+    # afterwards (they inherit its caches); the output must not depend on it.
+    src = write_calls(tmp_path / "in.csv", 900)
+    out1, out2 = tmp_path / "o1.csv", tmp_path / "o2.csv"
+    classify_file(real_model_file, src, out1, jobs=1, chunksize=200)
+    stats = classify_file(real_model_file, src, out2, jobs=2, chunksize=200)
+    assert stats["chunks"] == 5
+    assert out1.read_bytes() == out2.read_bytes()
