@@ -1,37 +1,49 @@
 """Benchmark the choice of the number of request types (``k="auto"``).
 
-Fits :class:`callmine.discover.RequestTypeDiscoverer` with ``k="auto"`` on
-data sets whose number of types is known and prints ONE JSON object: for
-each set and profile, the true k, the k chosen by
-:func:`callmine.kselect.choose_k` (knee of the silhouette in the text
-representation)
-and, in the same run on the same inputs, the k the previous criterion
-:func:`callmine.clustering.choose_k` (silhouette in the spectral space) would
-choose, the share of outliers (cluster -1) of the fit, NMI / ARI of the
-fit at the chosen k, and the time of each criterion.
+Runs :class:`callmine.discover.RequestTypeDiscoverer` with ``k="auto"`` on
+labelled sets and prints ONE JSON object: for each set and profile, the true
+number of types and the k chosen by every rule **on the same inputs in the
+same run**:
 
-Sets (``../shared/data/banking77``, ``callmine.synth``):
+* ``previous``: :func:`callmine.clustering.choose_k`, today's default
+  (smallest k whose silhouette in the 30-dimension spectral space is within
+  5% of the best);
+* ``smooth``, ``knee``, ``plateau_z``: :func:`callmine.kselect.choose_k` -
+  one table of silhouettes in the text representation per set, read by
+  :func:`callmine.kselect.pick_k` with each rule (``plateau_z``: smallest k
+  within 5% of the best, unsmoothed).
 
-* ``b77_test``: the 3,080 requests of BANKING77 test.csv (77 intents; target
-  of issue 5: 77 +/- 15);
-* ``b77_train3k_s{1,2}``: 3,000 requests drawn from train.csv (77 intents);
-* ``b77_test_{20,40}int_s{1,2}``: the test requests of 20 or 40 intents drawn
-  at random (about 40 requests per intent, like the full test set);
-* ``b77_train_{20,40}int_s1``: the train requests of 20 or 40 random intents
-  (about 130 requests per intent);
-* ``synth_dev``: 20,000 synthetic calls, seed 7 (35 types; development data);
-* with ``--sample``: ``sample_data/calls.csv`` (seed 0, 35 types), scored once.
+The summary gives, per rule and profile, the median of ``|log(k / true k)|``
+and the number of sets whose k is within 20% of the truth.
+
+Development sets (``--dev``, the default; no test data):
+
+* ``b77tr_77_rand_s{1,2,3}``: 3,080 requests drawn from BANKING77 train.csv;
+* ``b77tr_77_bal40_s{1,2}``: 40 train requests of each of the 77 intents;
+* ``b77tr_77_all``: all 10,003 train requests;
+* ``b77tr_{20,40}_bal40_s{1,2,3}``: 40 train requests of each of 20 / 40
+  random intents; ``b77tr_{20,40}_all_s1``: all train requests of them;
+* ``syn{7,11,13}_35``: 20,000 synthetic calls (:mod:`callmine.synth`, seeds
+  7, 11, 13; 35 types); ``syn13_35_n5000``: the first 5,000 of seed 13;
+  ``syn7_15types`` / ``syn11_25types``: the calls of 15 / 25 random types.
+
+With ``--final``: BANKING77 ``test.csv`` (3,080 requests, 77 intents; target
+of issue 5: 77 +/- 15) and ``--sample`` (``sample_data/calls.csv``, seed 0,
+35 types), each fitted completely with the rule of ``--rule`` so that the
+outlier share, NMI and ARI at the chosen k are reported too. Run it once,
+after the rule was chosen on the development sets.
 
 Usage::
 
-    python scripts/bench_kselect.py > bench_kselect.json
-    python scripts/bench_kselect.py --profiles fast --sets b77_test,synth_dev
-    python scripts/bench_kselect.py --sample sample_data/calls.csv
+    python scripts/bench_kselect.py > bench_kselect_dev.json            # dev sets
+    python scripts/bench_kselect.py --profiles accurate --sets 'b77*'
+    python scripts/bench_kselect.py --final --sample sample_data/calls.csv
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 import time
@@ -49,34 +61,77 @@ from callmine.synth import generate_calls
 ROOT = Path(__file__).resolve().parents[1]
 B77 = ROOT.parent / "shared" / "data" / "banking77"
 TARGET = (62, 92)
+RULES = ("smooth", "knee", "plateau_z")
+NEAR = np.log(1.2)
 
 
-def banking77_sets() -> dict:
-    te = pd.read_csv(B77 / "test.csv")
-    tr = pd.read_csv(B77 / "train.csv")
-    cats = sorted(tr["category"].unique())
-    sets = {"b77_test": (te["text"].tolist(), te["category"].to_numpy())}
-    for s in (1, 2):
-        idx = np.random.RandomState(s).choice(len(tr), 3000, replace=False)
-        sets[f"b77_train3k_s{s}"] = (tr["text"].iloc[idx].tolist(),
-                                     tr["category"].iloc[idx].to_numpy())
-    for m in (20, 40):
+def _per_intent(sub: pd.DataFrame, m: int, seed: int) -> pd.DataFrame:
+    rs = np.random.RandomState(seed)
+    idx = []
+    for _, g in sub.groupby("category"):
+        idx.extend(rs.choice(g.index.to_numpy(), min(len(g), m), replace=False))
+    return sub.loc[sorted(idx)]
+
+
+def dev_sets() -> dict:
+    """name -> loader of (texts, labels); BANKING77 train only (when present), synthetic logs."""
+    sets = {}
+    if (B77 / "train.csv").exists():
+        tr = pd.read_csv(B77 / "train.csv")
+        cats = sorted(tr["category"].unique())
+        for s in (1, 2, 3):
+            sets[f"b77tr_77_rand_s{s}"] = tr.iloc[
+                np.random.RandomState(s).choice(len(tr), 3080, replace=False)]
+        sets["b77tr_77_all"] = tr
         for s in (1, 2):
-            keep = set(np.random.RandomState(100 + s).choice(cats, m, replace=False))
-            sub = te[te["category"].isin(keep)]
-            sets[f"b77_test_{m}int_s{s}"] = (sub["text"].tolist(), sub["category"].to_numpy())
-            if s == 1:
+            sets[f"b77tr_77_bal40_s{s}"] = _per_intent(tr, 40, s)
+        for m in (20, 40):
+            for s in (1, 2, 3):
+                keep = set(np.random.RandomState(200 + 10 * m + s).choice(cats, m,
+                                                                          replace=False))
                 sub = tr[tr["category"].isin(keep)]
-                sets[f"b77_train_{m}int_s{s}"] = (sub["text"].tolist(),
-                                                  sub["category"].to_numpy())
+                sets[f"b77tr_{m}_bal40_s{s}"] = _per_intent(sub, 40, s)
+                if s == 1:
+                    sets[f"b77tr_{m}_all_s{s}"] = sub
+    else:
+        print(f"BANKING77 not found in {B77}: synthetic sets only", file=sys.stderr)
+    sets = {k: (lambda v=v: (v["text"].tolist(), v["category"].to_numpy()))
+            for k, v in sets.items()}
+    for name, seed, n_types, rows in (("syn7_35", 7, 0, None), ("syn7_15types", 7, 15, None),
+                                      ("syn11_35", 11, 0, None), ("syn11_25types", 11, 25, None),
+                                      ("syn13_35", 13, 0, None), ("syn13_35_n5000", 13, 0, 5000)):
+        sets[name] = lambda seed=seed, n_types=n_types, rows=rows: _synthetic(seed, n_types,
+                                                                             rows)
     return sets
 
 
-class Recorder:
-    """Stands in for discover.choose_k: both criteria on the same inputs; returns the new one."""
+def _synthetic(seed: int, n_types: int, rows: int | None):
+    """20,000 calls of seed ``seed``; only ``n_types`` random types, or the first ``rows``."""
+    df = generate_calls(20_000, seed=seed)
+    if n_types:
+        types = sorted(df["request_type"].unique())
+        keep = set(np.random.RandomState({7: 1, 11: 2}.get(seed, seed)).choice(
+            types, n_types, replace=False))
+        df = df[df["request_type"].isin(keep)]
+    if rows:
+        df = df.iloc[:rows]
+    return df["text"].tolist(), df["request_type"].to_numpy()
 
-    def __init__(self):
-        self.calls = []
+
+class _Stop(Exception):
+    pass
+
+
+class Recorder:
+    """Stands in for discover.choose_k: every rule on the same inputs.
+
+    Returns the k of ``use`` to the fit, or stops the fit (``stop=True``)
+    when only the choice of k is wanted.
+    """
+
+    def __init__(self, use: str = "smooth", stop: bool = False):
+        self.use, self.stop = use, stop
+        self.result = None
         self._orig_se = discover.spectral_embedding
         self._z = None
 
@@ -85,19 +140,29 @@ class Recorder:
         return self._orig_se(Z, **kw)
 
     def choose_k(self, U, weight, **kw):
-        Z = kw.pop("Z", None)
-        if Z is None:  # the call site does not pass the representation (yet)
-            Z = self._z if kw.get("spectral", True) else U
+        Z = self._z if kw.get("spectral", True) else U
         t0 = time.perf_counter()
-        old = clustering.choose_k(U, weight, **kw)
-        t_old = time.perf_counter() - t0
+        prev = clustering.choose_k(U, weight, **kw)
+        k_prev, reason_prev = prev[0], prev[2]
+        t_prev = time.perf_counter() - t0
         t0 = time.perf_counter()
-        new = kselect.choose_k(U, weight, Z=Z, **kw)
+        _, table, _ = kselect.choose_k(U, weight, Z=Z, rule="smooth", **kw)
         t_new = time.perf_counter() - t0
-        self.calls.append({"k": new[0], "k_previous": old[0], "reason": new[2],
-                           "seconds_criterion": round(t_new, 1),
-                           "seconds_previous": round(t_old, 1)})
-        return new
+        about = f"text representation; {min(len(U), 4000):,} calls sampled"
+        picks = {"smooth": kselect.pick_k(table, "smooth", about=about),
+                 "knee": kselect.pick_k(table, "knee", about=about),
+                 "plateau_z": kselect.pick_k(table, "plateau", about=about)}
+        self.result = {"k_previous": k_prev, "reason_previous": reason_prev,
+                       **{f"k_{r}": picks[r][0] for r in RULES},
+                       "reasons": {r: picks[r][2] for r in RULES},
+                       "table": picks[self.use][1] if self.use in picks else table,
+                       "seconds_criterion": round(t_new, 1),
+                       "seconds_previous": round(t_prev, 1)}
+        if self.stop:
+            raise _Stop
+        if self.use == "previous":
+            return prev
+        return picks[self.use]
 
     def __enter__(self):
         self._saved = (discover.choose_k, discover.spectral_embedding)
@@ -109,83 +174,101 @@ class Recorder:
         discover.choose_k, discover.spectral_embedding = self._saved
 
 
-def run(name, texts, y, profile) -> dict:
+def run(name, texts, y, profile, *, final=False, use="smooth") -> dict:
     t0 = time.perf_counter()
-    with Recorder() as rec:
-        d = discover.RequestTypeDiscoverer(k="auto", profile=profile, random_state=0,
-                                           n_stability_runs=0).fit(texts)
+    rec = Recorder(use=use, stop=not final)
+    with rec:
+        try:
+            d = discover.RequestTypeDiscoverer(k="auto", profile=profile, random_state=0,
+                                               n_stability_runs=0).fit(texts)
+        except _Stop:
+            d = None
     secs = time.perf_counter() - t0
-    c = rec.calls[-1]
+    c = rec.result
     true_k = int(pd.Series(y).nunique())
     out = {"set": name, "profile": profile, "calls": len(texts), "true_k": true_k,
-           "k": c["k"], "k_previous": c["k_previous"],
-           "ratio": round(c["k"] / true_k, 2), "ratio_previous": round(c["k_previous"] / true_k, 2),
-           "outlier_share": round(float((d.labels_ < 0).mean()), 4),
-           "nmi": round(100 * normalized_mutual_info_score(y, d.labels_), 2),
-           "ari": round(100 * adjusted_rand_score(y, d.labels_), 2),
-           "seconds_criterion": c["seconds_criterion"], "seconds_previous": c["seconds_previous"],
-           "seconds_fit": round(secs, 1)}
-    if name in ("b77_test", "sample_data"):
-        out["k_reason"] = c["reason"]
-    print(f"{name} {profile}: true {true_k}, k {c['k']} (previous {c['k_previous']}), "
-          f"{secs:.0f}s", file=sys.stderr, flush=True)
+           "k_previous": c["k_previous"], **{f"k_{r}": c[f"k_{r}"] for r in RULES},
+           "seconds_criterion": c["seconds_criterion"],
+           "seconds_previous": c["seconds_previous"], "seconds": round(secs, 1),
+           "silhouette_by_k": dict(zip(c["table"]["k"].astype(int).tolist(),
+                                       c["table"]["silhouette"].tolist()))}
+    if final:
+        out.update({"rule_fitted": use, "k": int(d.n_clusters_),
+                    "outlier_share": round(float((d.labels_ < 0).mean()), 4),
+                    "nmi": round(100 * normalized_mutual_info_score(y, d.labels_), 2),
+                    "ari": round(100 * adjusted_rand_score(y, d.labels_), 2),
+                    "acc": round(100 * clustering.cluster_accuracy(y, d.labels_), 2),
+                    "k_reason": d.k_reason_, "reason_previous": c["reason_previous"],
+                    "k_selection": c["table"].to_dict(orient="list")})
+    ks = ", ".join(f"{r} {c[f'k_{r}']}" for r in ("previous",) + RULES)
+    print(f"{name} {profile}: true {true_k}; {ks}; {secs:.0f}s", file=sys.stderr, flush=True)
     return out
 
 
 def summary(rows) -> dict:
     r = pd.DataFrame(rows)
-    dev = r[r["set"] != "sample_data"]
-    err = np.abs(np.log(dev["ratio"])).median()
-    err_prev = np.abs(np.log(dev["ratio_previous"])).median()
-    near = np.log(1.25)
-    out = {"median_abs_log_ratio": round(float(err), 3),
-           "median_abs_log_ratio_previous": round(float(err_prev), 3),
-           "within_25pct": int((np.abs(np.log(dev["ratio"])) <= near).sum()),
-           "within_25pct_previous": int((np.abs(np.log(dev["ratio_previous"])) <= near).sum()),
-           "runs": int(len(dev))}
-    b = r[r["set"] == "b77_test"]
-    for _, row in b.iterrows():
-        met = TARGET[0] <= row["k"] <= TARGET[1]
-        out[f"b77_test_{row['profile']}_target_62_92_met"] = bool(met)
+    out = {}
+    for prof, g in r.groupby("profile"):
+        s = {"sets": int(len(g))}
+        for rule in ("previous",) + RULES:
+            e = np.abs(np.log(g[f"k_{rule}"] / g["true_k"]))
+            s[rule] = {"median_abs_log_ratio": round(float(e.median()), 3),
+                       "mean_abs_log_ratio": round(float(e.mean()), 3),
+                       "within_20pct": int((e <= NEAR).sum())}
+        out[prof] = s
     return out
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--profiles", default="fast,accurate")
-    p.add_argument("--sets", default="", help="comma-separated set names (default: all)")
-    p.add_argument("--sample", default="", help="also score this file (e.g. sample_data/calls.csv)")
+    p.add_argument("--profiles", default="fast", help="comma-separated: fast,accurate")
+    p.add_argument("--sets", default="", help="comma-separated set names or patterns "
+                                              "(default: all development sets)")
+    p.add_argument("--final", action="store_true",
+                   help="score BANKING77 test.csv (and --sample) instead, fitted with --rule")
+    p.add_argument("--rule", default="smooth", choices=("previous",) + RULES,
+                   help="with --final: the rule whose k the fit uses (default smooth)")
+    p.add_argument("--sample", default="", help="with --final: also score this file "
+                                                "(e.g. sample_data/calls.csv)")
     args = p.parse_args(argv)
     profiles = [x for x in args.profiles.split(",") if x]
     if "accurate" in profiles and not embeddings_available():
         print("accurate profile skipped: embedding package not installed", file=sys.stderr)
         profiles.remove("accurate")
-    only = {s for s in args.sets.split(",") if s}
-    sets = banking77_sets() if (B77 / "test.csv").exists() else {}
-    if not sets:
-        print(f"BANKING77 not found in {B77}: only synthetic sets", file=sys.stderr)
-    dev = generate_calls(20_000, seed=7)
-    sets["synth_dev"] = (dev["text"].tolist(), dev["request_type"].to_numpy())
-    rows = []
+    pats = [s for s in args.sets.split(",") if s]
     t0 = time.perf_counter()
-    for name, (texts, y) in sets.items():
-        if only and name not in only:
+    rows = []
+    if args.final:
+        sets = {}
+        if (B77 / "test.csv").exists():
+            te = pd.read_csv(B77 / "test.csv")
+            sets["b77_test"] = lambda: (te["text"].tolist(), te["category"].to_numpy())
+        if args.sample:
+            df = pd.read_csv(args.sample)
+            sets["sample_data"] = lambda: (df["text"].tolist(), df["request_type"].to_numpy())
+    else:
+        sets = dev_sets()
+    for name, load in sets.items():
+        if pats and not any(fnmatch.fnmatch(name, q) for q in pats):
             continue
-        # the synthetic log: fast profile only (the embedding of 20,000 calls is slow on 2 cores)
-        for prof in (["fast"] if name == "synth_dev" else profiles):
-            rows.append(run(name, texts, y, prof))
-    if args.sample:
-        df = pd.read_csv(args.sample)
-        for prof in (["fast"] if "fast" in profiles else profiles):
-            rows.append(run("sample_data", df["text"].tolist(), df["request_type"].to_numpy(),
-                            prof))
-    out = {"criterion": "knee of the silhouette in the text representation against log k "
-                        "(L-method), kept within 5% of the best",
-           "previous": "silhouette in the spectral space, smallest k within 5% of the best",
-           "target_b77_test": list(TARGET), "runs": rows, "summary": summary(rows),
+        texts, y = load()
+        for prof in profiles:
+            rows.append(run(name, texts, y, prof, final=args.final, use=args.rule))
+    out = {"mode": "final (scored once)" if args.final else "development",
+           "rules": {"previous": "silhouette in the 30-dim spectral space, smallest k within "
+                                 "5% of the best (callmine.clustering.choose_k)",
+                     "smooth": "silhouette in the text representation averaged over 5 "
+                               "neighbouring k, smallest k within 10% of the best average",
+                     "knee": "knee of the silhouette in the text representation against log "
+                             "k (L-method), kept within 5% of the best",
+                     "plateau_z": "silhouette in the text representation, smallest k within "
+                                  "5% of the best"},
+           "runs": rows, "summary": summary(rows) if rows else {},
            "seconds_total": round(time.perf_counter() - t0, 1)}
-    print(json.dumps(out, indent=1, ensure_ascii=False))
+    if args.final:
+        out["target_b77_test"] = list(TARGET)
+    print(json.dumps(out, indent=1, ensure_ascii=False, default=str))
     return 0
 
 

@@ -10,7 +10,7 @@ from sklearn.preprocessing import normalize
 from callmine import clustering
 from callmine.clustering import spectral_embedding
 from callmine.errors import CallmineError
-from callmine.kselect import choose_k, knee
+from callmine.kselect import choose_k, knee, pick_k, smoothed
 
 
 def blobs(n_types: int, per_type: int = 20, dim: int = 16, noise: float = 0.08, seed: int = 0):
@@ -40,8 +40,8 @@ def test_table_has_one_row_per_k_tried_and_marks_the_chosen_one():
     Z = blobs(4)
     k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z)
     assert isinstance(table, pd.DataFrame)
-    assert list(table.columns) == ["k", "silhouette", "silhouette_spectral", "knee_error",
-                                   "chosen"]
+    assert list(table.columns) == ["k", "silhouette", "silhouette_spectral",
+                                   "silhouette_smoothed", "knee_error", "chosen"]
     assert table["k"].tolist() == [2, 3, 4, 5, 6, 7, 8]
     assert table["chosen"].sum() == 1
     assert int(table.loc[table["chosen"], "k"].iloc[0]) == k
@@ -158,7 +158,9 @@ def test_accepts_every_argument_of_the_previous_criterion():
     ({"k_range": (1, 5)}, "k_range must satisfy"),
     ({"k_range": "many"}, "k_range must be two integers"),
     ({"sample_size": 3}, "sample_size must be an integer >= 10"),
-    ({"rule": "elbow"}, "rule must be one of 'knee', 'plateau', got 'elbow'"),
+    ({"rule": "elbow"}, "rule must be one of 'knee', 'plateau', 'smooth', got 'elbow'"),
+    ({"rule": "smooth", "smooth_window": 4}, "smooth_window must be an odd positive integer, got 4"),
+    ({"rule": "smooth", "smooth_tolerance": -0.1}, r"smooth_tolerance must be in \[0, 1\), got -0.1"),
     ({"n_init": 0}, "n_init must be a positive integer, got 0"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
@@ -175,3 +177,63 @@ def test_inputs_of_the_wrong_shape_are_named():
         choose_k(Z, np.ones(len(Z)), Z=Z[:10])
     with pytest.raises(CallmineError, match="U must be a 2-D array with at least 3 rows"):
         choose_k(np.ones(5), np.ones(5))
+
+
+# ---------------------------------------------------------------- rule="smooth"
+# a noisy plateau: the silhouette rises to k=5 and stays near 0.40, with one lucky run at k=9
+NOISY = pd.DataFrame({"k": list(range(2, 11)),
+                      "silhouette": [0.10, 0.20, 0.30, 0.40, 0.41, 0.40, 0.41, 0.43, 0.40]})
+
+
+def test_smoothed_is_a_centred_moving_average_whose_window_shrinks_at_the_ends():
+    assert smoothed([1.0, 2.0, 6.0, 2.0, 1.0], 3).tolist() == [1.0, 3.0, 10 / 3, 3.0, 1.0]
+    assert smoothed([1.0, 2.0, 6.0, 2.0, 1.0], 5).tolist() == [1.0, 3.0, 2.4, 3.0, 1.0]
+    assert smoothed([0.2, 0.4], 1).tolist() == [0.2, 0.4]
+    with pytest.raises(CallmineError, match="window must be an odd positive integer, got 2"):
+        smoothed([0.1, 0.2], 2)
+
+
+def test_smooth_rule_takes_the_smallest_k_whose_averaged_silhouette_is_near_the_best_average():
+    k, table, reason = pick_k(NOISY, "smooth")
+    sm = smoothed(NOISY["silhouette"], 5)
+    assert table["silhouette_smoothed"].tolist() == pytest.approx(sm, abs=1e-4)
+    assert k == NOISY["k"][np.flatnonzero(sm >= 0.9 * sm.max())[0]] == 6
+    assert table["chosen"].sum() == 1 and bool(table.loc[table["k"] == 6, "chosen"].iloc[0])
+    assert reason.startswith("k=6: the smallest number of types whose silhouette in the text "
+                             "representation, averaged over 5 neighbouring k of the grid")
+    assert "within 10% of the best average" in reason and "k tried: 2..10" in reason
+
+
+def test_smooth_rule_is_not_pulled_to_one_lucky_k_as_the_unsmoothed_plateau_is():
+    lucky = NOISY.assign(silhouette=NOISY["silhouette"].where(NOISY["k"] != 9, 0.46))
+    assert pick_k(lucky, "plateau")[0] == 9
+    assert pick_k(lucky, "smooth")[0] == pick_k(NOISY, "smooth")[0] == 6
+
+
+def test_smooth_rule_takes_a_sharp_peak_of_well_separated_groups():
+    peak = pd.DataFrame({"k": [2, 3, 4, 5, 6, 7, 8],
+                         "silhouette": [0.30, 0.45, 0.60, 0.90, 0.62, 0.50, 0.45]})
+    k, _, reason = pick_k(peak, "smooth")
+    assert k == 5
+    assert "stands out more than 10% above the best average" in reason
+
+
+@pytest.mark.parametrize("n_types", [3, 5, 7])
+def test_smooth_rule_finds_separated_groups(n_types):
+    Z = blobs(n_types, noise=0.3)
+    k, _, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z, rule="smooth")
+    assert k == n_types
+
+
+def test_smooth_rule_reads_negative_silhouettes_within_the_tolerance_of_their_magnitude():
+    t = pd.DataFrame({"k": [2, 3, 4, 5, 6], "silhouette": [-0.5, -0.2, -0.1, -0.1, -0.1]})
+    assert pick_k(t, "smooth", smooth_window=1)[0] == 4
+
+
+def test_the_rules_read_the_same_table():
+    Z = blobs(6, noise=0.3, seed=3)
+    k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z)
+    assert pick_k(table, "knee")[0] == k
+    assert pick_k(table[["k", "silhouette"]], "knee")[1]["knee_error"].equals(table["knee_error"])
+    with pytest.raises(CallmineError, match="rule must be one of 'knee', 'plateau', 'smooth'"):
+        pick_k(table, "elbow")
