@@ -52,6 +52,8 @@ class _Progress:
         self.text_col = text_col
         self.rows = 0
         self.line_est = 0
+        # No monitor thread: worker processes may be forked after the bar exists.
+        tqdm.monitor_interval = 0
         self.bar = tqdm(total=self.lines, unit=" rows", unit_scale=True, file=sys.stderr,
                         desc="classify", dynamic_ncols=True, smoothing=0.1)
 

@@ -755,3 +755,17 @@ def test_two_jobs_warm_first_chunk_inline_then_fork_gives_the_same_output(tmp_pa
     stats = classify_file(real_model_file, src, out2, jobs=2, chunksize=200)
     assert stats["chunks"] == 5
     assert out1.read_bytes() == out2.read_bytes()
+
+
+def test_the_progress_bar_starts_no_thread_so_workers_can_be_forked_after_it(tmp_path):
+    import threading
+
+    from callmine.progress import _Progress
+
+    src = write_calls(tmp_path / "in.csv", 20)
+    before = threading.active_count()
+    bar = _Progress(src, "csv", "text")
+    try:
+        assert threading.active_count() == before
+    finally:
+        bar.close()
