@@ -18,7 +18,7 @@ import re
 
 from callmine.stopwords import stop_words
 
-__all__ = ["redact_names", "trigger_words", "chunk_trigger_words"]
+__all__ = ["redact_names", "redact_reply_name", "trigger_words", "chunk_trigger_words"]
 
 _L = r"A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 _UP = r"A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
@@ -260,6 +260,49 @@ def _names_before(text: str, low: str, verb: str, spans: list) -> None:
             ):
                 spans.append(m.span("name"))
         i = low.find(verb, i + 1)
+
+
+# The operator asks for the caller's name: the reply may be the bare name ("Асхат").
+_NAME_QUESTION = re.compile(
+    r"как\s+(?:вас|тебя)\s+зовут|как\s+к\s+вам\s+обращаться|ваше\s+(?:имя|фио|ф\.\s?и\.\s?о|фамили)"
+    r"|представьтесь|назовите\s+(?:пожалуйста\s+)?(?:ваше\s+|сво[её]\s+)?(?:имя|фио|фамили)"
+    r"|атыңыз|аты-жөніңіз|аты\s+жөніңіз|есіміңіз|тегіңіз"
+    r"|your\s+(?:full\s+|first\s+)?name|who\s+am\s+i\s+(?:speaking|talking)\s+(?:to|with)"
+)
+# quick test before the regular expression: every question holds one of these
+_NAME_QUESTION_HINTS = ("зовут", "обращаться", "имя", "фио", "ф.и.о", "фамили", "представьтесь",
+                        "атыңыз", "аты-жөн", "аты жөн", "есім", "тегіңіз", "name", "speaking", "talking")
+# words a reply may start with before the name ("да, Асхат", "иә, Айгүл", "yes, Dana")
+_REPLY_LEAD = re.compile(
+    r"(?:\s*(?:да|иә|ия|ә|yes|yeah|sure|это|бұл|ну|э+|мм+|эм+|uh|um|er|well)\b[\s,.:;—–-]*)+", re.I)
+
+
+def redact_reply_name(question: str, reply: str) -> str:
+    """Redact the name at the start of ``reply`` when ``question`` asks for the caller's name.
+
+    A caller asked "Как вас зовут?" / "Атыңыз кім?" / "What is your name?"
+    often answers with the bare name, which no introduction phrase
+    announces. The reply's leading name (after "да", "иә", "yes", fillers) is
+    taken as :func:`redact_names` takes the name after "меня зовут": a first
+    name, and a surname or patronymic after it.
+
+    >>> redact_reply_name("Как вас зовут?", "Асхат Сериков, я по поводу пенсии")
+    '<PERSON>, я по поводу пенсии'
+    >>> redact_reply_name("Чем могу помочь?", "Асхат просил узнать")
+    'Асхат просил узнать'
+    """
+    low = question[-160:].lower()  # the question ends the operator's turn
+    if not any(h in low for h in _NAME_QUESTION_HINTS) or _NAME_QUESTION.search(low) is None:
+        return reply
+    lead = _REPLY_LEAD.match(reply)
+    start = lead.end() if lead else 0
+    first = _NAME_WORD.search(reply, start)
+    if first is None or first.group().lower() in _STOP:  # "меня зовут ...": an introduction
+        return reply
+    span = _name_span(reply, start, strict=False)
+    if span is None:
+        return reply
+    return reply[:span[0]] + _PERSON + reply[span[1]:]
 
 
 def redact_names(

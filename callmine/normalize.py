@@ -28,6 +28,7 @@ import regex
 
 from callmine import pii
 from callmine.errors import CallmineError
+from callmine.names import redact_reply_name
 from callmine.stemming import _HAS_LAT, stem
 from callmine.stopwords import stop_words as _stop_words
 from callmine.turns import customer_parts, utterance_parts
@@ -269,13 +270,14 @@ def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: 
     cache = _cache_for(do_stem, drop, ml)
     parts_of = customer_parts if speaker == "customer" else utterance_parts
     do_redact = bool(redact)
+    reply_to = redact_reply_name if do_redact else None
     redact_one, redact_turns = pii.redact, pii.redact_turns
     out = []
     for text in X:
         if not isinstance(text, str):
             text = "" if _missing(text) else str(text)
         if ":" in text:
-            parts = parts_of(text)
+            parts = parts_of(text, reply_to)
             text = redact_turns(parts) if do_redact else " ".join(parts)
         elif do_redact:
             text = redact_one(text)
@@ -298,5 +300,9 @@ def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -
     _check_speaker(speaker)
     if not isinstance(text, str):
         text = "" if _missing(text) else str(text)
-    parts = (customer_parts if speaker == "customer" else utterance_parts)(text) if ":" in text else [text]
+    if ":" in text:
+        parts_of = customer_parts if speaker == "customer" else utterance_parts
+        parts = parts_of(text, redact_reply_name if redact else None)
+    else:
+        parts = [text]
     return pii.redact_turns(parts) if redact else " ".join(parts)

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 __all__ = ["split_turns", "customer_side", "customer_parts", "strip_markers", "utterance_parts"]
 
@@ -151,13 +152,16 @@ def split_turns(text: str) -> list[tuple[str, str]]:
     return turns
 
 
-def customer_parts(text: str) -> list[str]:
+def customer_parts(text: str, reply_to: Callable[[str, str], str] | None = None) -> list[str]:
     """What the customer said, one string per turn (see :func:`customer_side`).
 
     ``[text]`` when the text has no turn markers, or markers but neither a
     customer's nor an operator's turn. Redacting each part separately (as
     :func:`callmine.normalize.speaker_text` does) keeps a name span from
     running across a turn boundary and never spends time on the operator.
+    ``reply_to(operator_turn, customer_turn)``, when given, rewrites each
+    customer turn that answers an operator's turn (used to redact a name
+    given in reply to "how may I call you?").
 
     >>> customer_parts("Оператор: Слушаю. Клиент: Нужна справка. Оператор: Да. Клиент: Спасибо")
     ['Нужна справка.', 'Спасибо']
@@ -170,15 +174,16 @@ def customer_parts(text: str) -> list[str]:
     said = {"customer": [], "operator": [], "unknown": []}
     pos = 0
     role = "unknown"
-    for r, start, end in found:
+    last_role, last = None, ""
+    for r, start, end in found + [(None, len(text), len(text))]:
         utt = text[pos:start].strip()
         if utt:
+            if reply_to is not None and role == "customer" and last_role == "operator":
+                utt = reply_to(last, utt)
             said[role].append(utt)
+            last_role, last = role, utt
         role = r
         pos = end
-    utt = text[pos:].strip()
-    if utt:
-        said[role].append(utt)
     if said["customer"]:
         return said["customer"]
     if said["operator"]:
@@ -203,8 +208,10 @@ def customer_side(text: str) -> str:
     return " ".join(customer_parts(text))
 
 
-def utterance_parts(text: str) -> list[str]:
+def utterance_parts(text: str, reply_to: Callable[[str, str], str] | None = None) -> list[str]:
     """All utterances without their turn markers, one string per turn (``[text]`` without markers).
+
+    ``reply_to`` as in :func:`customer_parts`.
 
     >>> utterance_parts("Оператор: Слушаю. Клиент: Нужна справка.")
     ['Слушаю.', 'Нужна справка.']
@@ -216,14 +223,17 @@ def utterance_parts(text: str) -> list[str]:
         return [text]
     parts = []
     pos = 0
-    for _, start, end in found:
+    role = "unknown"
+    last_role, last = None, ""
+    for r, start, end in found + [(None, len(text), len(text))]:
         utt = text[pos:start].strip()
         if utt:
+            if reply_to is not None and role == "customer" and last_role == "operator":
+                utt = reply_to(last, utt)
             parts.append(utt)
+            last_role, last = role, utt
+        role = r
         pos = end
-    utt = text[pos:].strip()
-    if utt:
-        parts.append(utt)
     return parts
 
 

@@ -358,3 +358,17 @@ def test_speaker_text_and_the_normalizer_never_see_the_operators_personal_data()
     text = "Оператор: меня зовут Гульнара, мой номер 87011234567 Клиент: где заявка"
     assert speaker_text(text) == "где заявка"
     assert normalize_texts([text]) == normalize_texts(["где заявка"])
+
+
+def test_a_name_given_in_reply_to_how_may_i_call_you_never_reaches_the_features():
+    from callmine.features import NgramFeaturizer
+
+    calls = [f"Оператор: Как вас зовут? Клиент: Зарина. Оператор: Слушаю. Клиент: где моя заявка {i}"
+             for i in range(5)]
+    assert speaker_text(calls[0]) == "<PERSON>. где моя заявка 0"
+    assert speaker_text(calls[0], speaker="all").startswith("Как вас зовут? <PERSON>.")
+    assert speaker_text(calls[0], redact=False) == "Зарина. где моя заявка 0"
+    docs = TextNormalizer().fit_transform(calls)
+    vocab = NgramFeaturizer(min_df=1).fit(docs)
+    assert not any("зарин" in w for w in vocab.words_)
+    assert not any("зарин" in g for g in vocab.char_vocabulary_)

@@ -63,3 +63,17 @@ def test_utterance_parts_lists_every_turn_without_markers():
     text = "Оператор: Слушаю. Клиент: Нужна справка."
     assert utterance_parts(text) == ["Слушаю.", "Нужна справка."]
     assert " ".join(utterance_parts(text)) == strip_markers(text)
+
+
+def test_reply_to_rewrites_each_customer_turn_that_answers_an_operator_turn():
+    text = "Оператор: вопрос один Клиент: ответ один Клиент: ещё Оператор: вопрос два Клиент: ответ два"
+    seen = []
+
+    def reply_to(question, reply):
+        seen.append((question, reply))
+        return reply.upper()
+
+    assert customer_parts(text, reply_to) == ["ОТВЕТ ОДИН", "ещё", "ОТВЕТ ДВА"]
+    assert seen == [("вопрос один", "ответ один"), ("вопрос два", "ответ два")]
+    assert utterance_parts(text, reply_to) == ["вопрос один", "ОТВЕТ ОДИН", "ещё", "вопрос два", "ОТВЕТ ДВА"]
+    assert customer_parts(text) == ["ответ один", "ещё", "ответ два"]
