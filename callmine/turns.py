@@ -137,18 +137,29 @@ def split_turns(text: str) -> list[tuple[str, str]]:
     if ":" not in text:
         t = text.strip()
         return [("unknown", t)] if t else []
+    return _turns(text, _markers(text))
+
+
+def _turns(text: str, found: list[tuple[str, int, int]],
+           reply_to: Callable[[str, str], str] | None = None) -> list[tuple[str, str]]:
+    """The non-empty ``(role, utterance)`` turns between the markers ``found`` in ``text``.
+
+    ``reply_to(operator_turn, customer_turn)`` rewrites each customer turn
+    right after an operator's (see :func:`customer_parts`).
+    """
     turns = []
     pos = 0
     role = "unknown"
-    for r, start, end in _markers(text):
+    last_role, last = None, ""
+    for r, start, end in found + [(None, len(text), len(text))]:
         utt = text[pos:start].strip()
         if utt:
+            if reply_to is not None and role == "customer" and last_role == "operator":
+                utt = reply_to(last, utt)
             turns.append((role, utt))
+            last_role, last = role, utt
         role = r
         pos = end
-    utt = text[pos:].strip()
-    if utt:
-        turns.append((role, utt))
     return turns
 
 
@@ -172,18 +183,8 @@ def customer_parts(text: str, reply_to: Callable[[str, str], str] | None = None)
     if not found:
         return [text]
     said = {"customer": [], "operator": [], "unknown": []}
-    pos = 0
-    role = "unknown"
-    last_role, last = None, ""
-    for r, start, end in found + [(None, len(text), len(text))]:
-        utt = text[pos:start].strip()
-        if utt:
-            if reply_to is not None and role == "customer" and last_role == "operator":
-                utt = reply_to(last, utt)
-            said[role].append(utt)
-            last_role, last = role, utt
-        role = r
-        pos = end
+    for role, utt in _turns(text, found, reply_to):
+        said[role].append(utt)
     if said["customer"]:
         return said["customer"]
     if said["operator"]:
@@ -221,20 +222,7 @@ def utterance_parts(text: str, reply_to: Callable[[str, str], str] | None = None
     found = _markers(text)
     if not found:
         return [text]
-    parts = []
-    pos = 0
-    role = "unknown"
-    last_role, last = None, ""
-    for r, start, end in found + [(None, len(text), len(text))]:
-        utt = text[pos:start].strip()
-        if utt:
-            if reply_to is not None and role == "customer" and last_role == "operator":
-                utt = reply_to(last, utt)
-            parts.append(utt)
-            last_role, last = role, utt
-        role = r
-        pos = end
-    return parts
+    return [utt for _, utt in _turns(text, found, reply_to)]
 
 
 def strip_markers(text: str) -> str:
