@@ -4,8 +4,10 @@ Used by :class:`callmine.discover.RequestTypeDiscoverer` (steps 3-6 and the
 stability score of its method): the spectral embedding of a symmetric
 k-nearest-neighbour graph (with its eigenvalues) and the diffusion-damped
 space clustered by the ``accurate`` profile, the choice of the number of types from the
-silhouette on a grid of k, the robust outlier cut-offs, the stability of
-types under re-clustering, and the cluster accuracy used by the benchmarks.
+silhouette on a grid of k, the merge of an over-clustering by the clusters'
+concept profiles (``partition="concept_merge"``), the robust outlier cut-offs,
+the stability of types under re-clustering, and the cluster accuracy used by
+the benchmarks.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sklearn.utils import check_random_state
 from callmine.errors import CallmineError
 
 __all__ = ["cluster_accuracy", "k_grid", "spectral_embedding", "spectral_space", "spectral_dims",
-           "diffusion_space", "choose_k", "order_by_size", "outlier_cutoffs", "stability"]
+           "diffusion_space", "choose_k", "merge_by_profile", "order_by_size", "outlier_cutoffs", "stability"]
 
 
 def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
@@ -207,6 +209,49 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     return k, table, reason
 
 
+def merge_by_profile(labels: np.ndarray, profiles: np.ndarray, weight: np.ndarray,
+                     k: int) -> np.ndarray:
+    """Merge clusters greedily by the cosine similarity of their mean profiles until ``k`` remain.
+
+    The profile of a cluster is the ``weight``-weighted mean of its rows of
+    ``profiles`` (e.g. the concept TF-IDF of its calls); at every step the two
+    clusters with the most similar profiles become one (ties: the lowest
+    cluster numbers first), and its profile is the weighted mean of both.
+    Used by ``partition="concept_merge"``: KMeans splits a large request type
+    into sub-topics phrased in different words (or languages) that still
+    speak of the same concepts, and this joins them again.
+
+    Returns labels renumbered ``0..m-1`` in order of first cluster number,
+    ``m = min(k, number of clusters)``.
+
+    >>> merge_by_profile(np.array([0, 1, 2, 2]), np.array([[1., 0], [1, .1], [0, 1], [0, 1]]),
+    ...                  np.ones(4), 2).tolist()
+    [0, 0, 1, 1]
+    """
+    labels = np.asarray(labels)
+    P = np.asarray(profiles, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    if not (len(labels) == len(P) == len(w)):
+        raise CallmineError(f"labels, profiles and weight differ in length: "
+                            f"{len(labels)}, {len(P)}, {len(w)}")
+    ids, lab = np.unique(labels, return_inverse=True)
+    m = len(ids)
+    sums = np.zeros((m, P.shape[1]))
+    np.add.at(sums, lab, P * w[:, None])
+    alive = list(range(m))
+    target = max(1, int(k))
+    while len(alive) > target:
+        C = normalize(sums[alive])
+        sim = C @ C.T
+        sim[np.tril_indices(len(alive))] = -np.inf
+        i, j = np.unravel_index(int(np.argmax(sim)), sim.shape)
+        a, b = alive[i], alive[j]
+        sums[a] += sums[b]
+        lab[lab == b] = a
+        alive.remove(b)
+    return np.unique(lab, return_inverse=True)[1]
+
+
 def order_by_size(labels: np.ndarray, weight: np.ndarray, k: int) -> tuple[np.ndarray, int]:
     """Renumber clusters ``0..k-1`` by total weight, largest first (ties: lower number first).
 
@@ -239,12 +284,16 @@ def outlier_cutoffs(dist: np.ndarray, labels: np.ndarray, k: int,
 
 
 def stability(U: np.ndarray, labels: np.ndarray, k: int, weight: np.ndarray, *,
-              n_runs: int = 5, sample_seed: int = 0, kmeans_seed: int = 0) -> np.ndarray:
+              n_runs: int = 5, sample_seed: int = 0, kmeans_seed: int = 0,
+              cluster: Callable[[np.ndarray, int], np.ndarray] | None = None) -> np.ndarray:
     """Mean best Jaccard overlap of each cluster with re-clusterings of 80% subsamples.
 
     Run ``r`` draws its subsample from one generator seeded ``sample_seed``
-    and uses KMeans seed ``kmeans_seed + r``. NaN for every cluster when
-    ``n_runs`` is 0 or there are fewer than 10 rows.
+    and uses KMeans seed ``kmeans_seed + r`` (one restart), or, when given,
+    ``cluster(rows, seed)`` (the rows of the subsample, the seed; returns
+    their labels) so that the re-clusterings use the same method as the
+    fit. NaN for every cluster when ``n_runs`` is 0 or there are fewer than
+    10 rows.
     """
     runs = int(n_runs)
     n = len(labels)
@@ -254,8 +303,11 @@ def stability(U: np.ndarray, labels: np.ndarray, k: int, weight: np.ndarray, *,
     scores = np.zeros((runs, k))
     for r in range(runs):
         sub = np.sort(rs.choice(n, max(k + 1, int(0.8 * n)), replace=False))
-        other = KMeans(k, n_init=1, random_state=kmeans_seed + r).fit_predict(
-            U[sub], sample_weight=weight[sub])
+        if cluster is None:
+            other = KMeans(k, n_init=1, random_state=kmeans_seed + r).fit_predict(
+                U[sub], sample_weight=weight[sub])
+        else:
+            other = cluster(sub, kmeans_seed + r)
         mine = labels[sub]
         table = pd.crosstab(mine, other)
         sizes_a = table.sum(axis=1).to_numpy()[:, None]

@@ -29,7 +29,13 @@ Method
    L2-normalised; ``accurate`` (``spectral_decay``): ``ceil(1.5 k)``
    coordinates damped by their eigenvalue like diffusion-map coordinates
    (:func:`callmine.clustering.diffusion_space`), rows L2-normalised.
-4. **Clustering**: KMeans with many restarts on that space.
+4. **Clustering** (``partition``): KMeans with many restarts on that space.
+   With the concept step on (``partition="auto"``, or ``"concept_merge"``),
+   KMeans makes ``ceil(overcluster * k)`` clusters and the two clusters with
+   the most similar concept profiles (mean concept TF-IDF of their calls) are
+   merged until k remain (:func:`callmine.clustering.merge_by_profile`): a
+   large type that KMeans cut into sub-topics or languages still speaks of
+   the same concepts.
 5. **Number of types** (``k="auto"``): KMeans for every k of a grid; the
    criterion is the silhouette in the spectral space (sampled), and the
    chosen k is the *smallest* k whose silhouette is within ``k_tolerance``
@@ -70,7 +76,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from callmine.clustering import (choose_k, cluster_accuracy, diffusion_space, k_grid,
-                                 order_by_size, outlier_cutoffs, spectral_dims,
+                                 merge_by_profile, order_by_size, outlier_cutoffs, spectral_dims,
                                  spectral_embedding, spectral_space, stability)
 # the file-level job lives in discover_file.py, the clustering maths in clustering.py;
 # their public names stay importable from here
@@ -83,6 +89,7 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
 
 PROFILES = ("fast", "accurate")
 K_RULES = ("plateau", "knee")
+PARTITIONS = ("auto", "kmeans", "concept_merge")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
 #: the calls is not in the most common language (``callmine.text.detect_language``).
 _MULTILINGUAL_SHARE = 0.1
@@ -162,6 +169,19 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         for ``accurate``, None for ``fast`` (chosen on development data).
     n_init : int, default=10
         KMeans restarts for the final clustering.
+    partition : {"auto", "kmeans", "concept_merge"}, default="auto"
+        How the calls are split into k types. ``"kmeans"``: KMeans into k
+        clusters. ``"concept_merge"``: KMeans into ``ceil(overcluster * k)``
+        clusters, then the two clusters with the most similar concept
+        profiles (mean concept TF-IDF of their calls) are merged, again and
+        again, until k remain (:func:`callmine.clustering.merge_by_profile`);
+        needs the concept step, plain KMeans without it. ``"auto"``:
+        ``"concept_merge"`` when the concept step is on, ``"kmeans"``
+        otherwise (chosen on synthetic logs of other seeds and BANKING77
+        train samples, see docs/discover.md).
+    overcluster : float, default=1.5
+        Clusters made before the merge of ``"concept_merge"``, as a multiple
+        of k (>= 1).
     outlier_threshold : float or None, default=3.5
         Robust z-score of the distance to the type centre above which a
         call becomes an outlier (cluster -1); None keeps every call.
@@ -211,6 +231,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         ``top_terms``, ``examples``, ``stability``.
     k_selection_ : pandas.DataFrame or None
         With ``k="auto"``: ``k``, ``silhouette`` and ``chosen`` for every k tried.
+    partition_ : str
+        The partition used (``"kmeans"`` or ``"concept_merge"``; see ``partition``).
     k_reason_ : str
         Why this number of types, in one sentence.
     fit_indices_ : ndarray
@@ -246,7 +268,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
                  k_range=(5, 150), k_rule: str = "plateau", k_tolerance: float = 0.05, n_components: int = 100,
                  lsa_weight: float = 0.7, n_neighbors: int = 10, spectral_dim: int = 30,
-                 spectral_decay="auto", n_init: int = 10,
+                 spectral_decay="auto", n_init: int = 10, partition: str = "auto",
+                 overcluster: float = 1.5,
                  outlier_threshold: float | None = 3.5,
                  max_fit_samples: int = 20_000, batch_size: int = 20_000,
                  remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
@@ -264,6 +287,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.spectral_dim = spectral_dim
         self.spectral_decay = spectral_decay
         self.n_init = n_init
+        self.partition = partition
+        self.overcluster = overcluster
         self.outlier_threshold = outlier_threshold
         self.max_fit_samples = max_fit_samples
         self.batch_size = batch_size
@@ -302,6 +327,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if self.k_rule not in K_RULES:
             raise CallmineError(f"k_rule must be one of {', '.join(map(repr, K_RULES))}, "
                                 f"got {self.k_rule!r}")
+        if self.partition not in PARTITIONS:
+            raise CallmineError(f"partition must be one of {', '.join(map(repr, PARTITIONS))}, "
+                                f"got {self.partition!r}")
+        if isinstance(self.overcluster, (bool, str)) or not float(self.overcluster) >= 1:
+            raise CallmineError(f"overcluster must be a number >= 1, got {self.overcluster!r}")
         if not (0 <= float(self.k_tolerance) < 1):
             raise CallmineError(f"k_tolerance must be in [0, 1), got {self.k_tolerance!r}")
         if self.outlier_threshold is not None and not float(self.outlier_threshold) > 0:
@@ -331,6 +361,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             return _AUTO_DECAY[self.profile]
         return None if self.spectral_decay is None else float(self.spectral_decay)
 
+    def _n_over(self, k: int, n: int) -> int:
+        """Clusters made before the concept merge: ceil(overcluster * k), at most n."""
+        return int(min(max(k, int(np.ceil(float(self.overcluster) * k))), max(k, n)))
+
     def _seed(self, offset: int = 0) -> int:
         return int(self._base_seed_ + offset)
 
@@ -349,10 +383,20 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             Z = normalize(np.hstack([normalize(E), float(self.lsa_weight) * Z]))
         if getattr(self, "concept_vectorizer_", None) is not None and float(
                 self.concept_weight) > 0:
-            C = self.concept_vectorizer_.transform(self.concept_mapper_.transform(tokens))
-            C = normalize(np.asarray(C.toarray(), dtype=np.float64))
-            Z = normalize(np.hstack([Z, float(self.concept_weight) * C]))
+            Z = normalize(np.hstack([Z, float(self.concept_weight) * self._concept_block(tokens)]))
         return Z
+
+    def _concept_block(self, tokens: Sequence[str]) -> np.ndarray:
+        """L2-normalised binary concept TF-IDF of normalised texts (zero rows: no concept)."""
+        C = self.concept_vectorizer_.transform(self.concept_mapper_.transform(tokens))
+        return normalize(np.asarray(C.toarray(), dtype=np.float64))
+
+    def _partition_used(self) -> str:
+        """``partition`` resolved: ``"auto"`` merges by concepts when the concept step is on."""
+        has_concepts = getattr(self, "concept_vectorizer_", None) is not None
+        if self.partition == "kmeans" or not has_concepts:
+            return "kmeans"
+        return "concept_merge"
 
     def _feature_tokens(self, tokens: Sequence[str]) -> list[str]:
         """Tokens for the n-gram features: lexicon words replaced by their concept."""
@@ -495,10 +539,25 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             U, lam = spectral_embedding(Zu, n_components=spectral_dims(k),
                                         return_eigenvalues=True, **embed_args)
             U = diffusion_space(U, lam, k, decay)
-        km = KMeans(k, n_init=int(self.n_init), random_state=self._seed(6)).fit(
-            U, sample_weight=weight)
+        self.partition_ = self._partition_used()
+        profiles = None
+        if self.partition_ == "concept_merge":
+            profiles = self._concept_block([tokens[i] for i in first])
+            self._say(f"KMeans into {self._n_over(k, n_uniq)} clusters, merged by concepts "
+                      f"into {k}")
+
+        def cluster(rows, seed, n_init=1):
+            """The partition of rows ``rows`` of U into k types (same method for stability)."""
+            n_km = k if profiles is None else self._n_over(k, len(rows))
+            lab = KMeans(n_km, n_init=n_init, random_state=seed).fit_predict(
+                U[rows], sample_weight=weight[rows])
+            if profiles is not None:
+                lab = merge_by_profile(lab, profiles[rows], weight[rows], k)
+            return lab
+
+        part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
         # number types by size, largest first (ties: first seen)
-        uniq_labels, k = order_by_size(km.labels_, weight, k)
+        uniq_labels, k = order_by_size(part, weight, k)
         self.n_clusters_ = k
 
         cent = np.vstack([np.average(Zu[uniq_labels == c], axis=0, weights=weight[uniq_labels == c])
@@ -510,7 +569,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.outlier_cutoff_ = outlier_cutoffs(dist, fit_labels, k, self.outlier_threshold)
         self.stability_ = stability(U, uniq_labels, k, weight,
                                     n_runs=int(self.n_stability_runs),
-                                    sample_seed=self._seed(4), kmeans_seed=self._seed(100))
+                                    sample_seed=self._seed(4), kmeans_seed=self._seed(100),
+                                    cluster=None if profiles is None else cluster)
         fit_labels = self._outliers(Z, fit_labels)
 
         labels = np.full(n, -1, dtype=int)

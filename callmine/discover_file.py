@@ -78,7 +78,8 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
       :meth:`callmine.discover.RequestTypeDiscoverer.describe`); ``share`` is
       relative to the rows with text;
     * ``k_selection.csv`` with ``k="auto"``: the criterion for every k tried;
-    * ``summary.json``: counts, the chosen k and why.
+    * ``summary.json``: counts, the chosen k and why, the concept step and
+      the partition used.
 
     Parameters
     ----------
@@ -168,6 +169,7 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "k": int(disc.n_clusters_),
         "k_reason": disc.k_reason_,
         "concepts": getattr(disc, "concepts_reason_", ""),
+        "partition": getattr(disc, "partition_", ""),
         "outliers": int(n_out),
         "outlier_share": round(n_out / max(n_text, 1), 4),
         "random_state": random_state,

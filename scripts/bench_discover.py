@@ -10,7 +10,8 @@ cluster in every score (they are not removed).
 
 With ``sample_data/calls.csv`` present (or ``--sample FILE``), also clusters it
 (ground truth in ``request_type``) at its true number of types and with k = auto,
-and once (fast, true k) without the cross-lingual concept step, for comparison.
+once (fast, true k) without the cross-lingual concept step, and once (fast, true k) with
+plain KMeans instead of the concept merge (``partition="kmeans"``), for comparison.
 
 With ``--scale FILE`` (e.g. a 1,000,000-row log from ``scripts/make_sample_data.py``),
 only runs ``callmine discover`` (:func:`callmine.discover.discover_file`, fast profile,
@@ -57,12 +58,14 @@ def scores(y, labels) -> dict:
             "acc": round(100 * cluster_accuracy(y, labels), 2)}
 
 
-def run(texts, y, *, profile, k, seed=0, concepts="auto", languages=None) -> dict:
+def run(texts, y, *, profile, k, seed=0, concepts="auto", languages=None,
+        partition="auto") -> dict:
     t0 = time.perf_counter()
     d = RequestTypeDiscoverer(k=k, profile=profile, random_state=seed,
-                              concepts=concepts).fit(texts)
+                              concepts=concepts, partition=partition).fit(texts)
     secs = time.perf_counter() - t0
     out = {"profile": profile, "k_given": k, "concepts": d.concepts_reason_,
+           "partition": d.partition_,
            "k": int(d.n_clusters_),
            "outlier_share": round(float((d.labels_ < 0).mean()), 4),
            **scores(y, d.labels_), "seconds": round(secs, 1)}
@@ -164,6 +167,10 @@ def main(argv=None) -> int:
         print(f"sample_data fast k={true_k} concepts=False ...", file=sys.stderr, flush=True)
         s["without_concepts"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
                                     concepts=False, languages=langs)
+        # the same pipeline with plain KMeans instead of the concept merge, in the same run
+        print(f"sample_data fast k={true_k} partition=kmeans ...", file=sys.stderr, flush=True)
+        s["kmeans_partition"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
+                                    partition="kmeans", languages=langs)
         for profile in profiles:
             for k in (true_k, "auto"):
                 print(f"sample_data {profile} k={k} ...", file=sys.stderr, flush=True)

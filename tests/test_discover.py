@@ -178,6 +178,9 @@ def test_names_use_words_people_read():
     ({"k": "many"}, "k must be a positive integer or 'auto', got 'many'"),
     ({"profile": "best"}, "profile must be one of 'fast', 'accurate', got 'best'"),
     ({"outlier_threshold": -1}, "outlier_threshold must be positive or None"),
+    ({"partition": "ward"},
+     "partition must be one of 'auto', 'kmeans', 'concept_merge', got 'ward'"),
+    ({"overcluster": 0.5}, "overcluster must be a number >= 1, got 0.5"),
     ({"k_range": (10, 5)}, "k_range must satisfy 2 <= min <= max"),
     ({"max_fit_samples": 0}, "max_fit_samples must be a positive integer, got 0"),
     ({"spectral_decay": 1.0}, r"spectral_decay must be 'auto', a number in \(0, 1\) or None, "
@@ -310,6 +313,7 @@ def test_cli_writes_assignments_in_input_order_and_types(tmp_path, capsys):
     assert set(a.loc[a["cluster"] == -1, "type_label"]) <= {NO_TEXT_LABEL, OUTLIER_LABEL}
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["rows"] == len(TEXTS) + 2 and summary["rows_without_text"] == 2
+    assert summary["partition"] in ("kmeans", "concept_merge")
 
 
 def test_cli_large_input_path_with_small_fit_sample_and_chunks(tmp_path, capsys):
@@ -451,3 +455,68 @@ def test_auto_concepts_stay_off_for_a_one_language_log():
 def test_concept_weight_must_not_be_negative():
     with pytest.raises(CallmineError, match="concept_weight must be >= 0, got -1"):
         RequestTypeDiscoverer(k=3, concept_weight=-1).fit(XTEXTS)
+
+
+# --------------------------------------------------------------------------- partition
+def make_split_type(seed: int = 0) -> tuple[list[str], list[str]]:
+    """A large type asked in two wordings with no word in common (ru / kk password), 60 + 60
+    calls, and a small type (pension, 20 calls). The two wordings only share the concept."""
+    rs = np.random.RandomState(seed)
+    groups = [("password", ["забыл пароль от портала", "пароль не подходит на портале"], 60),
+              ("password", ["құпия сөз ұмытып қалдым", "құпия сөз есімде жоқ"], 60),
+              ("pension", ["пенсионные отчисления не поступили", "зейнетақы жарна анықтама"], 20)]
+    texts, truth = [], []
+    for label, forms, n in groups:
+        for i in range(n):
+            words = ([_FILLERS[rs.randint(len(_FILLERS))]] + forms[i % 2].split()
+                     + [_FILLERS[rs.randint(len(_FILLERS))]])
+            texts.append("Абонент: " + " ".join(words))
+            truth.append(label)
+    return texts, truth
+
+
+STEXTS, STRUTH = make_split_type()
+SPLIT = dict(k=2, concepts=True, outlier_threshold=None, **FAST)
+
+
+def test_concept_merge_keeps_a_large_type_asked_in_two_wordings_whole():
+    kmeans = RequestTypeDiscoverer(partition="kmeans", **SPLIT).fit(STEXTS)
+    merged = RequestTypeDiscoverer(partition="concept_merge", **SPLIT).fit(STEXTS)
+    assert kmeans.partition_ == "kmeans" and merged.partition_ == "concept_merge"
+    # KMeans splits the two wordings of the large type and puts the small type with one
+    assert cluster_accuracy(STRUTH, kmeans.labels_) < 0.7
+    assert cluster_accuracy(STRUTH, merged.labels_) == 1.0
+    assert np.array_equal(merged.predict(STEXTS), merged.labels_)
+
+
+def test_auto_partition_merges_by_concepts_only_when_the_concept_step_is_on():
+    assert RequestTypeDiscoverer(k=2, concepts=True, **FAST).fit(STEXTS).partition_ \
+        == "concept_merge"
+    assert RequestTypeDiscoverer(k=2, concepts=False, **FAST).fit(STEXTS).partition_ \
+        == "kmeans"
+    english = [t for t, lang in zip(XTEXTS, XLANGS) if lang == "en"]
+    assert RequestTypeDiscoverer(k=3, **FAST).fit(english).partition_ == "kmeans"
+    # asked for, but without concepts there is nothing to merge by: plain KMeans
+    assert RequestTypeDiscoverer(k=2, concepts=False, partition="concept_merge",
+                                 **FAST).fit(STEXTS).partition_ == "kmeans"
+
+
+def test_kmeans_partition_is_what_auto_does_without_concepts():
+    a = RequestTypeDiscoverer(k=4, concepts=False, **FAST).fit(TEXTS)
+    b = RequestTypeDiscoverer(k=4, concepts=False, partition="kmeans", **FAST).fit(TEXTS)
+    assert np.array_equal(a.labels_, b.labels_)
+    assert np.array_equal(a.stability_, b.stability_, equal_nan=True)
+
+
+def test_concept_merge_is_deterministic_and_scores_its_own_stability():
+    a = RequestTypeDiscoverer(partition="concept_merge", **SPLIT).fit(STEXTS)
+    b = RequestTypeDiscoverer(partition="concept_merge", **SPLIT).fit(STEXTS)
+    assert np.array_equal(a.labels_, b.labels_)
+    assert np.array_equal(a.stability_, b.stability_)
+    assert a.n_clusters_ == 2 and (a.stability_ > 0.9).all()
+
+
+def test_overcluster_one_is_kmeans_into_k_then_nothing_to_merge():
+    a = RequestTypeDiscoverer(partition="concept_merge", overcluster=1, **SPLIT).fit(STEXTS)
+    b = RequestTypeDiscoverer(partition="kmeans", **SPLIT).fit(STEXTS)
+    assert np.array_equal(a.labels_, b.labels_)

@@ -1,0 +1,76 @@
+"""callmine.clustering: the merge of an over-clustering by profiles, and stability with any method."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from callmine.clustering import merge_by_profile, stability
+from callmine.errors import CallmineError
+
+
+def test_clusters_with_the_same_profile_are_merged_first():
+    # clusters 0 and 2 speak of the same thing; 1 and 3 are each different
+    labels = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    profiles = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0],
+                         [1, 0, 0], [1, 0, 0], [0, 0, 1], [0, 0, 1.]])
+    merged = merge_by_profile(labels, profiles, np.ones(8), 3)
+    assert merged.tolist() == [0, 0, 1, 1, 0, 0, 2, 2]
+
+
+def test_merging_continues_from_the_merged_profile_until_k_remain():
+    labels = np.array([0, 1, 2, 3])
+    profiles = np.array([[1, 0], [0.9, 0.1], [0.1, 0.9], [0, 1.]])
+    assert merge_by_profile(labels, profiles, np.ones(4), 2).tolist() == [0, 0, 1, 1]
+    assert len(set(merge_by_profile(labels, profiles, np.ones(4), 1).tolist())) == 1
+
+
+def test_weights_count_in_the_merged_profile():
+    # cluster 0 is mostly (weight 10) about concept a; its mixed member weighs 1
+    labels = np.array([0, 0, 1, 2])
+    profiles = np.array([[1, 0], [0, 1], [1, 0], [0, 1.]])
+    merged = merge_by_profile(labels, profiles, np.array([10, 1, 1, 1.]), 2)
+    assert merged[0] == merged[2] != merged[3]
+
+
+def test_k_at_least_the_number_of_clusters_only_renumbers():
+    labels = np.array([5, 5, 9, 7])
+    assert merge_by_profile(labels, np.eye(4), np.ones(4), 3).tolist() == [0, 0, 2, 1]
+    assert merge_by_profile(labels, np.eye(4), np.ones(4), 10).tolist() == [0, 0, 2, 1]
+
+
+def test_ties_are_broken_by_the_lowest_cluster_numbers():
+    labels = np.array([0, 1, 2])
+    assert merge_by_profile(labels, np.ones((3, 2)), np.ones(3), 2).tolist() == [0, 0, 1]
+
+
+def test_rows_without_a_profile_still_count_as_members():
+    labels = np.array([0, 1, 2, 2])
+    profiles = np.array([[1, 0], [1, 0], [0, 1], [0, 0.]])
+    merged = merge_by_profile(labels, profiles, np.ones(4), 2)
+    assert merged.tolist() == [0, 0, 1, 1]
+
+
+def test_lengths_must_agree():
+    with pytest.raises(CallmineError, match="differ in length: 3, 2, 3"):
+        merge_by_profile(np.zeros(3, int), np.ones((2, 2)), np.ones(3), 1)
+
+
+def test_stability_re_clusters_with_the_method_it_is_given():
+    U = np.vstack([np.zeros((20, 2)), np.ones((20, 2))]) + \
+        0.01 * np.random.RandomState(0).rand(40, 2)
+    labels = np.repeat([0, 1], 20)
+    seen = []
+
+    def cluster(rows, seed):
+        seen.append((len(rows), seed))
+        return labels[rows]          # finds the same types again
+
+    score = stability(U, labels, 2, np.ones(40), n_runs=3, kmeans_seed=7, cluster=cluster)
+    assert np.allclose(score, 1.0)
+    assert seen == [(32, 7), (32, 8), (32, 9)]
+
+    def one_group(rows, seed):
+        return np.zeros(len(rows), int)
+
+    assert (stability(U, labels, 2, np.ones(40), n_runs=2, cluster=one_group) < 0.7).all()
