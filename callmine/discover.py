@@ -330,7 +330,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if self.partition not in PARTITIONS:
             raise CallmineError(f"partition must be one of {', '.join(map(repr, PARTITIONS))}, "
                                 f"got {self.partition!r}")
-        if isinstance(self.overcluster, (bool, str)) or not float(self.overcluster) >= 1:
+        if isinstance(self.overcluster, (bool, np.bool_)) or not isinstance(
+                self.overcluster, (int, float, np.integer, np.floating)) or \
+                not float(self.overcluster) >= 1:
             raise CallmineError(f"overcluster must be a number >= 1, got {self.overcluster!r}")
         if not (0 <= float(self.k_tolerance) < 1):
             raise CallmineError(f"k_tolerance must be in [0, 1), got {self.k_tolerance!r}")
@@ -546,7 +548,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             self._say(f"KMeans into {self._n_over(k, n_uniq)} clusters, merged by concepts "
                       f"into {k}")
 
-        def cluster(rows, seed, n_init=1):
+        def cluster(rows, seed, n_init=1, k=k):
             """The partition of rows ``rows`` of U into k types (same method for stability)."""
             n_km = k if profiles is None else self._n_over(k, len(rows))
             lab = KMeans(n_km, n_init=n_init, random_state=seed).fit_predict(

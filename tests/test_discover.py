@@ -181,6 +181,7 @@ def test_names_use_words_people_read():
     ({"partition": "ward"},
      "partition must be one of 'auto', 'kmeans', 'concept_merge', got 'ward'"),
     ({"overcluster": 0.5}, "overcluster must be a number >= 1, got 0.5"),
+    ({"overcluster": None}, "overcluster must be a number >= 1, got None"),
     ({"k_range": (10, 5)}, "k_range must satisfy 2 <= min <= max"),
     ({"max_fit_samples": 0}, "max_fit_samples must be a positive integer, got 0"),
     ({"spectral_decay": 1.0}, r"spectral_decay must be 'auto', a number in \(0, 1\) or None, "
