@@ -159,8 +159,10 @@ def test_accepts_every_argument_of_the_previous_criterion():
     ({"k_range": "many"}, "k_range must be two integers"),
     ({"sample_size": 3}, "sample_size must be an integer >= 10"),
     ({"rule": "elbow"}, "rule must be one of 'knee', 'plateau', 'smooth', got 'elbow'"),
-    ({"rule": "smooth", "smooth_window": 4}, "smooth_window must be an odd positive integer, got 4"),
-    ({"rule": "smooth", "smooth_tolerance": -0.1}, r"smooth_tolerance must be in \[0, 1\), got -0.1"),
+    ({"rule": "smooth", "smooth_window": 4},
+     "smooth_window must be an odd positive integer, got 4"),
+    ({"rule": "smooth", "smooth_tolerance": -0.1},
+     r"smooth_tolerance must be in \[0, 1\), got -0.1"),
     ({"n_init": 0}, "n_init must be a positive integer, got 0"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
