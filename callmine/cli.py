@@ -539,11 +539,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
                    help="number of request types, or 'auto' (default): chosen by --k-rule; "
                         "the table is written to OUT_DIR/k_selection.csv")
-    p.add_argument("--k-rule", default="plateau", choices=("plateau", "knee"),
-                   help="how --k auto chooses: plateau (default), the smallest k whose "
-                        "silhouette in the spectral space is within 5%% of the best; knee, the "
-                        "knee of the silhouette in the text representation against log k "
-                        "(slower; errs towards more types)")
+    p.add_argument("--k-rule", default="smooth", choices=("smooth", "plateau", "knee"),
+                   help="how --k auto chooses: smooth (default), the smallest k whose silhouette "
+                        "in the text representation, averaged over 5 neighbouring k, is within "
+                        "10%% of the best average; plateau, the smallest k whose silhouette in "
+                        "the spectral space is within 5%% of the best (faster); knee, the knee of "
+                        "the silhouette against log k (errs towards more types)")
     _add_profile(p)
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",

@@ -36,14 +36,15 @@ Method
    merged until k remain (:func:`callmine.clustering.merge_by_profile`): a
    large type that KMeans cut into sub-topics or languages still speaks of
    the same concepts.
-5. **Number of types** (``k="auto"``): KMeans for every k of a grid; the
-   criterion is the silhouette in the spectral space (sampled), and the
-   chosen k is the *smallest* k whose silhouette is within ``k_tolerance``
-   (5%) of the best on the grid - the start of the plateau, since more types
-   than that barely separate better. The table is kept in ``k_selection_``.
-   ``k_rule="knee"`` scores each k's partition by its silhouette in ``Z``
-   instead and takes the knee of that curve against log k
-   (:func:`callmine.kselect.choose_k`); it tends to give more types.
+5. **Number of types** (``k="auto"``): KMeans for every k of a grid, each
+   partition scored by its silhouette in ``Z`` (sampled); ``k_rule="smooth"``
+   (default) averages that curve over 5 neighbouring k and takes the
+   *smallest* k whose average is within 10% of the best average, unless one
+   k stands clearly above the rest (:func:`callmine.kselect.choose_k`,
+   ``docs/kselect.md``). ``"plateau"``: the smallest k whose silhouette in
+   the spectral space is within ``k_tolerance`` (5%) of the best;
+   ``"knee"``: the knee of the curve in ``Z`` against log k (more types).
+   The table is kept in ``k_selection_``.
 6. **Outliers**: a call whose cosine distance to its type's centre (in ``Z``)
    is more than ``outlier_threshold`` robust standard deviations (median +
    t * 1.4826 * MAD of that type's distances) above the type's median gets
@@ -88,7 +89,7 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
            "NO_TEXT_LABEL", "OUTLIER_LABEL"]
 
 PROFILES = ("fast", "accurate")
-K_RULES = ("plateau", "knee")
+K_RULES = ("smooth", "plateau", "knee")
 PARTITIONS = ("auto", "kmeans", "concept_merge")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
 #: the calls is not in the most common language (``callmine.text.detect_language``).
@@ -141,12 +142,14 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Seed for sampling, SVD, spectral embedding and KMeans.
     k_range : (int, int), default=(5, 150)
         Smallest and largest k tried by ``k="auto"``.
-    k_rule : {"plateau", "knee"}, default="plateau"
-        How ``k="auto"`` chooses: ``"plateau"``, the smallest k whose
-        silhouette in the spectral space is within ``k_tolerance`` of the
-        best; ``"knee"``, the knee of the silhouette in the representation
-        ``Z`` against log k (:func:`callmine.kselect.choose_k`; slower, and
-        errs towards more types, which are merged by one edit of types.csv).
+    k_rule : {"smooth", "plateau", "knee"}, default="smooth"
+        How ``k="auto"`` chooses: ``"smooth"``, the smallest k whose
+        silhouette in the representation ``Z``, averaged over 5 neighbouring
+        k, is within 10% of the best average (closest to the true number of
+        types on the development sets of ``docs/kselect.md``); ``"plateau"``,
+        the smallest k whose silhouette in the spectral space is within
+        ``k_tolerance`` of the best (faster); ``"knee"``, the knee of the
+        silhouette in ``Z`` against log k (errs towards more types).
     k_tolerance : float, default=0.05
         ``k="auto"`` picks the smallest k whose silhouette is at least
         ``(1 - k_tolerance)`` times the best silhouette of the grid.
@@ -266,7 +269,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
-                 k_range=(5, 150), k_rule: str = "plateau", k_tolerance: float = 0.05, n_components: int = 100,
+                 k_range=(5, 150), k_rule: str = "smooth", k_tolerance: float = 0.05, n_components: int = 100,
                  lsa_weight: float = 0.7, n_neighbors: int = 10, spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10, partition: str = "auto",
                  overcluster: float = 1.5,
@@ -519,9 +522,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             # choose_k gets the spectral_dim-column embedding U (as before the diffusion
             # space existed), or Zu itself when there are too few distinct texts for a graph
             rule_args = {}
-            if self.k_rule == "knee":  # partitions scored in the representation Zu
+            if self.k_rule in ("knee", "smooth"):  # partitions scored in the representation Zu
                 from callmine.kselect import choose_k as choose
-                rule_args["Z"] = Zu
+                rule_args.update(Z=Zu, rule=self.k_rule)
             else:
                 choose = choose_k
             k, self.k_selection_, self.k_reason_ = choose(

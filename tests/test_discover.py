@@ -64,7 +64,7 @@ def test_recovers_known_types_with_given_k(fitted):
 
 
 def test_k_auto_chooses_from_the_grid_and_says_why():
-    d = RequestTypeDiscoverer(k="auto", k_range=(2, 10), k_tolerance=0.0, **FAST).fit(TEXTS)
+    d = RequestTypeDiscoverer(k="auto", k_rule="plateau", k_range=(2, 10), k_tolerance=0.0, **FAST).fit(TEXTS)
     table = d.k_selection_
     assert list(table.columns) == ["k", "silhouette", "chosen"]
     assert table["k"].tolist() == list(range(2, 11))
@@ -75,7 +75,7 @@ def test_k_auto_chooses_from_the_grid_and_says_why():
 
 
 def test_k_auto_takes_the_smallest_k_within_tolerance_of_the_best():
-    d = RequestTypeDiscoverer(k="auto", k_range=(2, 10), k_tolerance=0.2, **FAST).fit(TEXTS)
+    d = RequestTypeDiscoverer(k="auto", k_rule="plateau", k_range=(2, 10), k_tolerance=0.2, **FAST).fit(TEXTS)
     table = d.k_selection_
     ok = table["silhouette"] >= 0.8 * table["silhouette"].max()
     assert d.n_clusters_ == table.loc[ok, "k"].min()
@@ -90,8 +90,17 @@ def test_k_rule_knee_scores_each_k_in_the_representation_and_says_why():
     assert "knee" in d.k_reason_ and f"k={d.n_clusters_}" in d.k_reason_
 
 
+def test_k_auto_by_default_smooths_the_silhouette_in_the_representation_and_says_why():
+    d = RequestTypeDiscoverer(k="auto", k_range=(2, 10), **FAST).fit(TEXTS)
+    table = d.k_selection_
+    assert {"k", "silhouette", "silhouette_smoothed", "chosen"} <= set(table.columns)
+    assert table["chosen"].sum() == 1
+    assert int(table.loc[table["chosen"], "k"].iloc[0]) == d.n_clusters_
+    assert f"k={d.n_clusters_}" in d.k_reason_
+
+
 def test_an_unknown_k_rule_is_an_error_naming_the_choices():
-    with pytest.raises(CallmineError, match="k_rule must be one of 'plateau', 'knee', got 'elbow'"):
+    with pytest.raises(CallmineError, match="k_rule must be one of 'smooth', 'plateau', 'knee', got 'elbow'"):
         RequestTypeDiscoverer(k="auto", k_rule="elbow", **FAST).fit(TEXTS)
 
 
