@@ -198,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "the spectral space is within 5%% of the best (faster); knee, the knee of "
                         "the silhouette against log k (errs towards more types)")
     _add_profile(p)
+    p.add_argument("--partition", default="auto", choices=("auto", "kmeans", "concept_merge"),
+                   help="how the types are formed: auto (default): concept_merge when the concept "
+                        "step is on (KMeans into 1.5 k clusters merged by their concept profiles), "
+                        "else kmeans")
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",
                    help="cross-lingual concept lexicon (ru/kk/en e-government terms mapped to one "

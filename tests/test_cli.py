@@ -132,3 +132,21 @@ def test_an_unwritable_output_is_one_error_line(tmp_path, capsys):
 def test_bad_numbers_in_options_are_usage_errors(argv, capsys):
     assert main(argv) == 2
     assert "must be" in capsys.readouterr().err
+
+
+def test_discover_partition_option_reaches_the_estimator_and_the_summary(tmp_path):
+    import json
+
+    from conftest import write_csv
+
+    rows = [(str(i), t) for i, t in enumerate(
+        ["Абонент: где моя заявка на пособие", "Клиент: өтінішім қайда",
+         "Абонент: срок ЭЦП истек как продлить", "Клиент: ЭЦҚ мерзімі бітті"] * 10)]
+    path = write_csv(tmp_path / "c.csv", rows)
+    for choice in ("kmeans", "concept_merge"):
+        out_dir = tmp_path / choice
+        assert main(["discover", str(path), "-o", str(out_dir), "--k", "2", "--partition", choice,
+                     "--concepts", "on", "-q"]) == 0
+        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+        assert summary["partition"] == choice
+    assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--partition", "ward"]) == 2
