@@ -769,3 +769,15 @@ def test_the_progress_bar_starts_no_thread_so_workers_can_be_forked_after_it(tmp
         assert threading.active_count() == before
     finally:
         bar.close()
+
+
+def test_parquet_input_starts_the_workers_first_and_gives_the_csv_output(tmp_path, real_model_file):
+    # Parquet input keeps the workers starting before reading (Arrow may run threads);
+    # the output must be the same as from the same rows in CSV.
+    src = write_calls(tmp_path / "in.csv", 600)
+    pq = tmp_path / "in.parquet"
+    pd.read_csv(src, dtype=str, keep_default_na=False).to_parquet(pq, index=False)
+    out_csv, out_pq = tmp_path / "from_csv.csv", tmp_path / "from_parquet.csv"
+    classify_file(real_model_file, src, out_csv, jobs=2, chunksize=150)
+    classify_file(real_model_file, pq, out_pq, jobs=2, chunksize=150)
+    assert out_pq.read_bytes() == out_csv.read_bytes()
