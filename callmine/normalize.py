@@ -270,19 +270,20 @@ def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: 
     cache = _cache_for(do_stem, drop, ml)
     parts_of = customer_parts if speaker == "customer" else utterance_parts
     do_redact = bool(redact)
-    reply_to = redact_reply_name if do_redact else None
-    redact_one, redact_turns = pii.redact, pii.redact_turns
     out = []
     for text in X:
         if not isinstance(text, str):
             text = "" if _missing(text) else str(text)
-        if ":" in text:
-            parts = parts_of(text, reply_to)
-            text = redact_turns(parts) if do_redact else " ".join(parts)
-        elif do_redact:
-            text = redact_one(text)
-        out.append(_normalized(text, cache, do_stem, drop, ml))
+        out.append(_normalized(_side_text(text, parts_of, do_redact), cache, do_stem, drop, ml))
     return out
+
+
+def _side_text(text: str, parts_of, do_redact: bool) -> str:
+    """``text``'s kept turns (``parts_of``: customer_parts or utterance_parts), each redacted."""
+    if ":" in text:
+        parts = parts_of(text, redact_reply_name if do_redact else None)
+        return pii.redact_turns(parts) if do_redact else " ".join(parts)
+    return pii.redact(text) if do_redact else text
 
 
 def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -> str:
@@ -300,9 +301,4 @@ def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -
     _check_speaker(speaker)
     if not isinstance(text, str):
         text = "" if _missing(text) else str(text)
-    if ":" in text:
-        parts_of = customer_parts if speaker == "customer" else utterance_parts
-        parts = parts_of(text, redact_reply_name if redact else None)
-    else:
-        parts = [text]
-    return pii.redact_turns(parts) if redact else " ".join(parts)
+    return _side_text(text, customer_parts if speaker == "customer" else utterance_parts, bool(redact))
