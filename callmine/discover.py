@@ -69,6 +69,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
@@ -91,6 +92,7 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
 PROFILES = ("fast", "accurate")
 K_RULES = ("smooth", "plateau", "knee")
 PARTITIONS = ("auto", "kmeans", "concept_merge")
+GRAPH_SPACES = ("auto", "representation", "ngrams")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
 #: the calls is not in the most common language (``callmine.text.detect_language``).
 _MULTILINGUAL_SHARE = 0.1
@@ -113,6 +115,13 @@ def _as_texts(X) -> list[str]:
         else:
             out.append(str(t))
     return out
+
+
+def _stack(*blocks):
+    """Blocks side by side, rows L2-normalised (sparse if any block is sparse)."""
+    if any(sp.issparse(b) for b in blocks):
+        return normalize(sp.hstack([sp.csr_matrix(b) for b in blocks], format="csr"))
+    return normalize(np.hstack(blocks))
 
 
 def _check_k(k):
@@ -159,6 +168,15 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Weight of the LSA block next to the sentence embedding (``accurate``).
     n_neighbors : int, default=10
         Neighbours per call in the similarity graph.
+    graph_space : {"auto", "representation", "ngrams"}, default="representation"
+        Rows the neighbour graph is built over. ``"representation"``: ``Z``
+        (the LSA vector, with the sentence embedding and the concept block
+        when used). ``"ngrams"``: ``Z`` with the LSA vector replaced by the
+        sparse n-gram TF-IDF it was reduced from (the SVD blurs the words
+        that tell close request types apart). ``"auto"``: ``"ngrams"`` for
+        ``fast``, ``"representation"`` for ``accurate``. Only the graph (the
+        spectral embedding clustered and used to choose k) changes; centres,
+        outliers and :meth:`predict` stay in ``Z``.
     spectral_dim : int, default=30
         Dimensions of the spectral embedding used to choose k (``k="auto"``),
         and clustered when ``spectral_decay`` is None (the first
@@ -234,6 +252,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         ``top_terms``, ``examples``, ``stability``.
     k_selection_ : pandas.DataFrame or None
         With ``k="auto"``: ``k``, ``silhouette`` and ``chosen`` for every k tried.
+    graph_space_ : str
+        The rows the neighbour graph was built over (``graph_space`` resolved).
     partition_ : str
         The partition used (``"kmeans"`` or ``"concept_merge"``; see ``partition``).
     k_reason_ : str
@@ -270,7 +290,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
 
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
                  k_range=(5, 150), k_rule: str = "smooth", k_tolerance: float = 0.05, n_components: int = 100,
-                 lsa_weight: float = 0.7, n_neighbors: int = 10, spectral_dim: int = 30,
+                 lsa_weight: float = 0.7, n_neighbors: int = 10,
+                 graph_space: str = "representation", spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10, partition: str = "auto",
                  overcluster: float = 1.5,
                  outlier_threshold: float | None = 3.5,
@@ -287,6 +308,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.n_components = n_components
         self.lsa_weight = lsa_weight
         self.n_neighbors = n_neighbors
+        self.graph_space = graph_space
         self.spectral_dim = spectral_dim
         self.spectral_decay = spectral_decay
         self.n_init = n_init
@@ -330,6 +352,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if self.k_rule not in K_RULES:
             raise CallmineError(f"k_rule must be one of {', '.join(map(repr, K_RULES))}, "
                                 f"got {self.k_rule!r}")
+        if self.graph_space not in GRAPH_SPACES:
+            raise CallmineError(f"graph_space must be one of "
+                                f"{', '.join(map(repr, GRAPH_SPACES))}, got {self.graph_space!r}")
         if self.partition not in PARTITIONS:
             raise CallmineError(f"partition must be one of {', '.join(map(repr, PARTITIONS))}, "
                                 f"got {self.partition!r}")
@@ -377,24 +402,46 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         from callmine.normalize import speaker_text
         return [speaker_text(t) for t in texts]
 
-    def _represent(self, texts: Sequence[str], tokens: Sequence[str] | None = None) -> np.ndarray:
-        """L2-normalised representation ``Z`` of raw texts (tokens if already normalised)."""
+    def _represent(self, texts: Sequence[str], tokens: Sequence[str] | None = None, *,
+                   graph_rows: bool = False):
+        """L2-normalised representation ``Z`` of raw texts (tokens if already normalised).
+
+        With ``graph_rows``, returns ``(Z, G)``: ``G`` is ``Z`` with the LSA
+        block replaced by the sparse n-gram TF-IDF rows it was reduced from
+        (``graph_space="ngrams"``), built from the same embedding and concept
+        blocks.
+        """
         if tokens is None:
             tokens = self.normalizer_.transform(texts)
-        Z = self.svd_.transform(self.featurizer_.transform(self._feature_tokens(tokens)))
-        Z = normalize(np.asarray(Z, dtype=np.float64))
+        S = self.featurizer_.transform(self._feature_tokens(tokens))
+        Z = normalize(np.asarray(self.svd_.transform(S), dtype=np.float64))
+        E = C = None
         if self.embedder_ is not None:
-            E = np.asarray(self.embedder_.transform(self._redacted(texts)), dtype=np.float64)
-            Z = normalize(np.hstack([normalize(E), float(self.lsa_weight) * Z]))
+            E = normalize(np.asarray(self.embedder_.transform(self._redacted(texts)),
+                                     dtype=np.float64))
         if getattr(self, "concept_vectorizer_", None) is not None and float(
                 self.concept_weight) > 0:
-            Z = normalize(np.hstack([Z, float(self.concept_weight) * self._concept_block(tokens)]))
-        return Z
+            C = float(self.concept_weight) * self._concept_block(tokens)
+
+        def compose(lsa):
+            out = lsa
+            if E is not None:
+                out = _stack(E, float(self.lsa_weight) * out)
+            return out if C is None else _stack(out, C)
+
+        Z = compose(Z)
+        return (Z, compose(normalize(S))) if graph_rows else Z
 
     def _concept_block(self, tokens: Sequence[str]) -> np.ndarray:
         """L2-normalised binary concept TF-IDF of normalised texts (zero rows: no concept)."""
         C = self.concept_vectorizer_.transform(self.concept_mapper_.transform(tokens))
         return normalize(np.asarray(C.toarray(), dtype=np.float64))
+
+    def _graph_space_used(self) -> str:
+        """``graph_space`` resolved: ``"auto"`` is ``"ngrams"`` for ``fast``."""
+        if self.graph_space == "auto":
+            return "ngrams" if self.profile == "fast" else "representation"
+        return self.graph_space
 
     def _partition_used(self) -> str:
         """``partition`` resolved: ``"auto"`` merges by concepts when the concept step is on."""
@@ -507,7 +554,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if k != "auto" and k > n_uniq:
             raise CallmineError(f"k={k} is more than the {n_uniq} distinct texts "
                                 f"(after normalisation) to fit on")
-        Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first])
+        self.graph_space_ = self._graph_space_used()
+        Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first],
+                             graph_rows=self.graph_space_ == "ngrams")
+        Zu, Gu = Zu if isinstance(Zu, tuple) else (Zu, Zu)  # Gu: rows of the neighbour graph
         self._say(f"spectral embedding of the neighbour graph of {n_uniq:,} distinct texts")
         # too few distinct texts for a meaningful graph: cluster the representation itself
         use_graph = n_uniq >= max(20, 3 * (k if k != "auto" else 2))
@@ -515,7 +565,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         embed_args = dict(n_neighbors=int(self.n_neighbors), random_state=self._seed(1))
         U = lam = None
         if use_graph and (k == "auto" or decay is None):
-            U = spectral_embedding(Zu, n_components=int(self.spectral_dim), **embed_args)
+            U = spectral_embedding(Gu, n_components=int(self.spectral_dim), **embed_args)
 
         if k == "auto":
             self._say("choosing the number of types")
@@ -541,7 +591,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             U = spectral_space(U, k)
         else:
             # all ceil(1.5 k) coordinates, damped by their eigenvalue (see diffusion_space)
-            U, lam = spectral_embedding(Zu, n_components=spectral_dims(k),
+            U, lam = spectral_embedding(Gu, n_components=spectral_dims(k),
                                         return_eigenvalues=True, **embed_args)
             U = diffusion_space(U, lam, k, decay)
         self.partition_ = self._partition_used()

@@ -189,6 +189,8 @@ def test_names_use_words_people_read():
     ({"outlier_threshold": -1}, "outlier_threshold must be positive or None"),
     ({"partition": "ward"},
      "partition must be one of 'auto', 'kmeans', 'concept_merge', got 'ward'"),
+    ({"graph_space": "tfidf"},
+     "graph_space must be one of 'auto', 'representation', 'ngrams', got 'tfidf'"),
     ({"overcluster": 0.5}, "overcluster must be a number >= 1, got 0.5"),
     ({"overcluster": None}, "overcluster must be a number >= 1, got None"),
     ({"k_range": (10, 5)}, "k_range must satisfy 2 <= min <= max"),
@@ -530,3 +532,25 @@ def test_overcluster_one_is_kmeans_into_k_then_nothing_to_merge():
     a = RequestTypeDiscoverer(partition="concept_merge", overcluster=1, **SPLIT).fit(STEXTS)
     b = RequestTypeDiscoverer(partition="kmeans", **SPLIT).fit(STEXTS)
     assert np.array_equal(a.labels_, b.labels_)
+
+
+# --------------------------------------------------------------------------- graph space
+def test_graph_space_ngrams_builds_only_the_neighbour_graph_over_the_sparse_ngrams():
+    lsa = RequestTypeDiscoverer(k=4, graph_space="representation", **FAST).fit(TEXTS)
+    ngr = RequestTypeDiscoverer(k=4, graph_space="ngrams", **FAST).fit(TEXTS)
+    assert (lsa.graph_space_, ngr.graph_space_) == ("representation", "ngrams")
+    assert cluster_accuracy(TRUTH, ngr.labels_) >= 0.95
+    # centres, outliers and predict stay in the representation Z
+    assert ngr.centroids_.shape == lsa.centroids_.shape
+    assert np.array_equal(ngr.predict(TEXTS), ngr.labels_)
+    again = RequestTypeDiscoverer(k=4, graph_space="ngrams", **FAST).fit(TEXTS)
+    assert np.array_equal(again.labels_, ngr.labels_)
+
+
+def test_graph_rows_are_the_representation_with_the_lsa_block_replaced_by_the_ngrams():
+    d = RequestTypeDiscoverer(k=2, concepts=True, concept_weight=0.5, **FAST).fit(STEXTS)
+    Z, G = d._represent(STEXTS[:5], graph_rows=True)
+    assert np.allclose(Z, d._represent(STEXTS[:5]))
+    assert G.shape == (5, d.featurizer_.transform(["x"]).shape[1]
+                       + len(d.concept_vectorizer_.vocabulary_))
+    assert np.allclose(np.sqrt(G.multiply(G).sum(axis=1)), 1.0)
