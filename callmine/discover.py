@@ -22,8 +22,11 @@ Method
      customer text (:class:`callmine.embeddings.SentenceEmbedder`) next to
      the LSA vector (weight ``lsa_weight``).
 
-3. **Reduction**: a symmetric k-nearest-neighbour graph over ``Z`` (cosine)
-   and its spectral embedding (Laplacian eigenmaps). Like UMAP before
+3. **Reduction**: a symmetric k-nearest-neighbour graph (cosine) and its
+   spectral embedding (Laplacian eigenmaps). The graph is built over ``Z``
+   with the LSA vector replaced by the sparse n-gram TF-IDF it was reduced
+   from (``graph_space="ngrams"``, the ``fast`` default: nearer neighbours
+   share the type's distinctive words), or over ``Z`` itself. Like UMAP before
    KMeans, this turns the local neighbourhoods into compact, well-separated
    groups. ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
    L2-normalised; ``accurate`` (``spectral_decay``): ``ceil(1.5 k)``
@@ -168,15 +171,17 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Weight of the LSA block next to the sentence embedding (``accurate``).
     n_neighbors : int, default=10
         Neighbours per call in the similarity graph.
-    graph_space : {"auto", "representation", "ngrams"}, default="representation"
+    graph_space : {"auto", "representation", "ngrams"}, default="auto"
         Rows the neighbour graph is built over. ``"representation"``: ``Z``
         (the LSA vector, with the sentence embedding and the concept block
         when used). ``"ngrams"``: ``Z`` with the LSA vector replaced by the
         sparse n-gram TF-IDF it was reduced from (the SVD blurs the words
         that tell close request types apart). ``"auto"``: ``"ngrams"`` for
-        ``fast``, ``"representation"`` for ``accurate``. Only the graph (the
-        spectral embedding clustered and used to choose k) changes; centres,
-        outliers and :meth:`predict` stay in ``Z``.
+        ``fast`` (better on synthetic logs of other seeds and BANKING77
+        train samples, docs/discover.md), ``"representation"`` for
+        ``accurate`` (not measured). Only the graph (the spectral embedding
+        clustered and used to choose k) changes; centres, outliers and
+        :meth:`predict` stay in ``Z``.
     spectral_dim : int, default=30
         Dimensions of the spectral embedding used to choose k (``k="auto"``),
         and clustered when ``spectral_decay`` is None (the first
@@ -291,7 +296,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
                  k_range=(5, 150), k_rule: str = "smooth", k_tolerance: float = 0.05, n_components: int = 100,
                  lsa_weight: float = 0.7, n_neighbors: int = 10,
-                 graph_space: str = "representation", spectral_dim: int = 30,
+                 graph_space: str = "auto", spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10, partition: str = "auto",
                  overcluster: float = 1.5,
                  outlier_threshold: float | None = 3.5,

@@ -547,6 +547,13 @@ def test_graph_space_ngrams_builds_only_the_neighbour_graph_over_the_sparse_ngra
     assert np.array_equal(again.labels_, ngr.labels_)
 
 
+def test_graph_space_auto_is_ngrams_for_fast():
+    assert RequestTypeDiscoverer().graph_space == "auto"
+    d = RequestTypeDiscoverer(k=4, **FAST).fit(TEXTS)
+    assert d.graph_space_ == "ngrams"
+    assert RequestTypeDiscoverer(profile="accurate")._graph_space_used() == "representation"
+
+
 def test_graph_rows_are_the_representation_with_the_lsa_block_replaced_by_the_ngrams():
     d = RequestTypeDiscoverer(k=2, concepts=True, concept_weight=0.5, **FAST).fit(STEXTS)
     Z, G = d._represent(STEXTS[:5], graph_rows=True)
