@@ -179,9 +179,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         that tell close request types apart). ``"auto"``: ``"ngrams"`` for
         ``fast`` (better on synthetic logs of other seeds and BANKING77
         train samples, docs/discover.md), ``"representation"`` for
-        ``accurate`` (not measured). Only the graph (the spectral embedding
-        clustered and used to choose k) changes; centres, outliers and
-        :meth:`predict` stay in ``Z``.
+        ``accurate`` (not measured). Only the graph whose spectral embedding
+        is clustered into the types changes: ``k="auto"`` still chooses k
+        on the graph over ``Z``, and centres, outliers and :meth:`predict`
+        stay in ``Z``.
     spectral_dim : int, default=30
         Dimensions of the spectral embedding used to choose k (``k="auto"``),
         and clustered when ``spectral_decay`` is None (the first
@@ -569,8 +570,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         decay = self._decay()
         embed_args = dict(n_neighbors=int(self.n_neighbors), random_state=self._seed(1))
         U = lam = None
-        if use_graph and (k == "auto" or decay is None):
-            U = spectral_embedding(Gu, n_components=int(self.spectral_dim), **embed_args)
+        if use_graph and k == "auto":
+            # k is chosen on the graph over Zu whatever graph_space says: the k rules were
+            # tuned on it (the n-gram graph chose fewer types on the development sets)
+            U = spectral_embedding(Zu, n_components=int(self.spectral_dim), **embed_args)
 
         if k == "auto":
             self._say("choosing the number of types")
@@ -593,6 +596,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if not use_graph:
             U = Zu
         elif decay is None:
+            if U is None or Gu is not Zu:
+                U = spectral_embedding(Gu, n_components=int(self.spectral_dim), **embed_args)
             U = spectral_space(U, k)
         else:
             # all ceil(1.5 k) coordinates, damped by their eigenvalue (see diffusion_space)

@@ -547,6 +547,13 @@ def test_graph_space_ngrams_builds_only_the_neighbour_graph_over_the_sparse_ngra
     assert np.array_equal(again.labels_, ngr.labels_)
 
 
+def test_k_auto_chooses_k_on_the_graph_over_z_whatever_the_graph_space():
+    a = RequestTypeDiscoverer(k="auto", k_range=(2, 8), graph_space="representation",
+                              **FAST).fit(TEXTS)
+    b = RequestTypeDiscoverer(k="auto", k_range=(2, 8), graph_space="ngrams", **FAST).fit(TEXTS)
+    assert a.n_clusters_ == b.n_clusters_
+    pd.testing.assert_frame_equal(a.k_selection_, b.k_selection_)
+
 def test_graph_space_auto_is_ngrams_for_fast():
     assert RequestTypeDiscoverer().graph_space == "auto"
     d = RequestTypeDiscoverer(k=4, **FAST).fit(TEXTS)
