@@ -8,10 +8,13 @@ same run**:
 * ``previous``: :func:`callmine.clustering.choose_k`, today's default
   (smallest k whose silhouette in the 30-dimension spectral space is within
   5% of the best);
-* ``smooth``, ``knee``, ``plateau_z``: :func:`callmine.kselect.choose_k` -
-  one table of silhouettes in the text representation per set, read by
+* ``smooth``, ``knee``, ``plateau_z``, ``modularity``:
+  :func:`callmine.kselect.choose_k` - one table per set (the silhouette in
+  the text representation and the modularity in its 10-nearest-neighbour
+  graph of the same KMeans partition for every k), read by
   :func:`callmine.kselect.pick_k` with each rule (``plateau_z``: smallest k
-  within 5% of the best, unsmoothed).
+  within 5% of the best silhouette, unsmoothed; ``modularity``: the highest
+  modularity).
 
 The summary gives, per rule and profile, the median of ``|log(k / true k)|``
 and the number of sets whose k is within 20% of the truth.
@@ -33,9 +36,18 @@ of issue 5: 77 +/- 15) and ``--sample`` (``sample_data/calls.csv``, seed 0,
 outlier share, NMI and ARI at the chosen k are reported too. Run it once,
 after the rule was chosen on the development sets.
 
+``--cache DIR`` saves the inputs of the criterion of each development set
+and profile (spectral embedding, weights, representation: what the
+discoverer passes to ``choose_k``) to ``DIR/<set>_<profile>.npz`` on the
+first run and reads them on later runs instead of fitting again (the
+``accurate`` embeddings are slow on 2 cores); the criterion itself is always
+recomputed. ``--skip-previous`` leaves out the ``previous`` criterion (its
+k is then ``null``).
+
 Usage::
 
     python scripts/bench_kselect.py > bench_kselect_dev.json            # dev sets
+    python scripts/bench_kselect.py --profiles fast --skip-previous --cache /tmp/kselect_cache
     python scripts/bench_kselect.py --profiles accurate --sets 'b77*'
     python scripts/bench_kselect.py --final --sample sample_data/calls.csv
 """
@@ -61,7 +73,7 @@ from callmine.synth import generate_calls
 ROOT = Path(__file__).resolve().parents[1]
 B77 = ROOT.parent / "shared" / "data" / "banking77"
 TARGET = (62, 92)
-RULES = ("smooth", "knee", "plateau_z")
+RULES = ("smooth", "knee", "plateau_z", "modularity")
 NEAR = np.log(1.2)
 
 
@@ -122,36 +134,70 @@ class _Stop(Exception):
     pass
 
 
+def _cache_file(cache: str, name: str, profile: str) -> Path | None:
+    return Path(cache) / f"{name}_{profile}.npz" if cache else None
+
+
+def save_inputs(path: Path, U, weight, Z, kw: dict) -> None:
+    """The inputs of the criterion (what discover passes to choose_k) as one .npz file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kw = {k: v for k, v in kw.items() if k != "say"}
+    np.savez(path, U=U, weight=weight, Z=np.zeros((0, 0)) if Z is None else Z,
+             kw=np.array(json.dumps({k: list(v) if isinstance(v, tuple) else v
+                                     for k, v in kw.items()})))
+
+
+def load_inputs(path: Path):
+    with np.load(path) as f:
+        kw = json.loads(str(f["kw"]))
+        Z = f["Z"] if f["Z"].size else None
+        U, weight = f["U"], f["weight"]
+    if "k_range" in kw:
+        kw["k_range"] = tuple(kw["k_range"])
+    return U, weight, Z, kw
+
+
 class Recorder:
     """Stands in for discover.choose_k: every rule on the same inputs.
 
     Returns the k of ``use`` to the fit, or stops the fit (``stop=True``)
-    when only the choice of k is wanted.
+    when only the choice of k is wanted. With ``cache`` (a .npz path) the
+    inputs of the criterion are saved there, so that a later run with the
+    same ``--cache`` reads them instead of fitting again.
     """
 
-    def __init__(self, use: str = "smooth", stop: bool = False):
-        self.use, self.stop = use, stop
+    def __init__(self, use: str = "smooth", stop: bool = False, cache: Path | None = None,
+                 previous: bool = True):
+        self.use, self.stop, self.cache, self.previous = use, stop, cache, previous
         self.result = None
         self._orig_se = discover.spectral_embedding
+        self._orig_choose = kselect.choose_k
         self._z = None
 
     def spectral_embedding(self, Z, **kw):
         self._z = Z
         return self._orig_se(Z, **kw)
 
-    def choose_k(self, U, weight, **kw):
-        Z = self._z if kw.get("spectral", True) else U
+    def choose_k(self, U, weight, Z=None, **kw):
+        kw.pop("rule", None)  # discover passes its own k_rule: every rule is computed here
+        graph = kw.pop("graph", None)  # (modularity in the graph discover gives, if any)
+        if Z is None:
+            Z = self._z if kw.get("spectral", True) else U
+        if self.cache is not None and not self.cache.exists():
+            save_inputs(self.cache, U, weight, Z, kw)
         t0 = time.perf_counter()
-        prev = clustering.choose_k(U, weight, **kw)
+        prev = clustering.choose_k(U, weight, **kw) if self.previous or self.use == "previous" \
+            else (None, None, None)
         k_prev, reason_prev = prev[0], prev[2]
         t_prev = time.perf_counter() - t0
         t0 = time.perf_counter()
-        _, table, _ = kselect.choose_k(U, weight, Z=Z, rule="smooth", **kw)
+        # one table for every rule: rule="modularity" adds the modularity column to the
+        # silhouettes (the same KMeans partitions)
+        _, table, _ = self._orig_choose(U, weight, Z=Z, rule="modularity", graph=graph, **kw)
         t_new = time.perf_counter() - t0
         about = f"text representation; {min(len(U), 4000):,} calls sampled"
-        picks = {"smooth": kselect.pick_k(table, "smooth", about=about),
-                 "knee": kselect.pick_k(table, "knee", about=about),
-                 "plateau_z": kselect.pick_k(table, "plateau", about=about)}
+        picks = {r: kselect.pick_k(table, "plateau" if r == "plateau_z" else r, about=about)
+                 for r in RULES}
         self.result = {"k_previous": k_prev, "reason_previous": reason_prev,
                        **{f"k_{r}": picks[r][0] for r in RULES},
                        "reasons": {r: picks[r][2] for r in RULES},
@@ -165,24 +211,36 @@ class Recorder:
         return picks[self.use]
 
     def __enter__(self):
-        self._saved = (discover.choose_k, discover.spectral_embedding)
-        discover.choose_k = self.choose_k
+        # discover calls clustering's choose_k (k_rule="plateau") through its own name, and
+        # kselect's (the other rules) through the module: both stand in for the same call
+        self._saved = (discover.choose_k, discover.spectral_embedding, kselect.choose_k)
+        discover.choose_k = kselect.choose_k = self.choose_k
         discover.spectral_embedding = self.spectral_embedding
         return self
 
     def __exit__(self, *exc):
-        discover.choose_k, discover.spectral_embedding = self._saved
+        discover.choose_k, discover.spectral_embedding, kselect.choose_k = self._saved
 
 
-def run(name, texts, y, profile, *, final=False, use="smooth") -> dict:
+def run(name, load, profile, *, final=False, use="smooth", cache="", previous=True) -> dict:
     t0 = time.perf_counter()
-    rec = Recorder(use=use, stop=not final)
-    with rec:
+    path = None if final else _cache_file(cache, name, profile)
+    rec = Recorder(use=use, stop=not final, cache=path, previous=previous)
+    texts, y = load()
+    d = None
+    if path is not None and path.exists():
+        U, weight, Z, kw = load_inputs(path)
         try:
-            d = discover.RequestTypeDiscoverer(k="auto", profile=profile, random_state=0,
-                                               n_stability_runs=0).fit(texts)
+            rec.choose_k(U, weight, Z=Z, **kw)
         except _Stop:
-            d = None
+            pass
+    else:
+        with rec:
+            try:
+                d = discover.RequestTypeDiscoverer(k="auto", profile=profile, random_state=0,
+                                                   n_stability_runs=0).fit(texts)
+            except _Stop:
+                pass
     secs = time.perf_counter() - t0
     c = rec.result
     true_k = int(pd.Series(y).nunique())
@@ -191,7 +249,9 @@ def run(name, texts, y, profile, *, final=False, use="smooth") -> dict:
            "seconds_criterion": c["seconds_criterion"],
            "seconds_previous": c["seconds_previous"], "seconds": round(secs, 1),
            "silhouette_by_k": dict(zip(c["table"]["k"].astype(int).tolist(),
-                                       c["table"]["silhouette"].tolist()))}
+                                       c["table"]["silhouette"].tolist())),
+           "modularity_by_k": dict(zip(c["table"]["k"].astype(int).tolist(),
+                                       c["table"]["modularity"].tolist()))}
     if final:
         out.update({"rule_fitted": use, "k": int(d.n_clusters_),
                     "outlier_share": round(float((d.labels_ < 0).mean()), 4),
@@ -211,7 +271,9 @@ def summary(rows) -> dict:
     for prof, g in r.groupby("profile"):
         s = {"sets": int(len(g))}
         for rule in ("previous",) + RULES:
-            e = np.abs(np.log(g[f"k_{rule}"] / g["true_k"]))
+            if g[f"k_{rule}"].isna().any():
+                continue
+            e = np.abs(np.log(g[f"k_{rule}"].astype(float) / g["true_k"]))
             s[rule] = {"median_abs_log_ratio": round(float(e.median()), 3),
                        "mean_abs_log_ratio": round(float(e.mean()), 3),
                        "within_20pct": int((e <= NEAR).sum())}
@@ -231,6 +293,11 @@ def main(argv=None) -> int:
                    help="with --final: the rule whose k the fit uses (default smooth)")
     p.add_argument("--sample", default="", help="with --final: also score this file "
                                                 "(e.g. sample_data/calls.csv)")
+    p.add_argument("--cache", default="", help="development sets: save the inputs of the "
+                   "criterion (spectral embedding, weights, representation) to DIR/<set>_"
+                   "<profile>.npz, or read them from there instead of fitting again")
+    p.add_argument("--skip-previous", action="store_true",
+                   help="do not run the previous criterion (clustering.choose_k)")
     args = p.parse_args(argv)
     profiles = [x for x in args.profiles.split(",") if x]
     if "accurate" in profiles and not embeddings_available():
@@ -252,9 +319,9 @@ def main(argv=None) -> int:
     for name, load in sets.items():
         if pats and not any(fnmatch.fnmatch(name, q) for q in pats):
             continue
-        texts, y = load()
         for prof in profiles:
-            rows.append(run(name, texts, y, prof, final=args.final, use=args.rule))
+            rows.append(run(name, load, prof, final=args.final, use=args.rule,
+                            cache=args.cache, previous=not args.skip_previous))
     out = {"mode": "final (scored once)" if args.final else "development",
            "rules": {"previous": "silhouette in the 30-dim spectral space, smallest k within "
                                  "5% of the best (callmine.clustering.choose_k)",
@@ -263,7 +330,9 @@ def main(argv=None) -> int:
                      "knee": "knee of the silhouette in the text representation against log "
                              "k (L-method), kept within 5% of the best",
                      "plateau_z": "silhouette in the text representation, smallest k within "
-                                  "5% of the best"},
+                                  "5% of the best",
+                   "modularity": "highest modularity of the partition in the 10-nearest-"
+                                 "neighbour graph of the text representation"},
            "runs": rows, "summary": summary(rows) if rows else {},
            "seconds_total": round(time.perf_counter() - t0, 1)}
     if args.final:

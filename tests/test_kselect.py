@@ -158,7 +158,8 @@ def test_accepts_every_argument_of_the_previous_criterion():
     ({"k_range": (1, 5)}, "k_range must satisfy"),
     ({"k_range": "many"}, "k_range must be two integers"),
     ({"sample_size": 3}, "sample_size must be an integer >= 10"),
-    ({"rule": "elbow"}, "rule must be one of 'knee', 'plateau', 'smooth', got 'elbow'"),
+    ({"rule": "elbow"}, "rule must be one of 'knee', 'modularity', 'plateau', 'smooth', "
+                         "got 'elbow'"),
     ({"rule": "smooth", "smooth_window": 4},
      "smooth_window must be an odd positive integer, got 4"),
     ({"rule": "smooth", "smooth_tolerance": -0.1},
@@ -237,5 +238,93 @@ def test_the_rules_read_the_same_table():
     k, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z)
     assert pick_k(table, "knee")[0] == k
     assert pick_k(table[["k", "silhouette"]], "knee")[1]["knee_error"].equals(table["knee_error"])
-    with pytest.raises(CallmineError, match="rule must be one of 'knee', 'plateau', 'smooth'"):
+    with pytest.raises(CallmineError,
+                       match="rule must be one of 'knee', 'modularity', 'plateau', 'smooth'"):
         pick_k(table, "elbow")
+
+
+# ---------------------------------------------------------------- rule="modularity"
+def test_modularity_is_the_share_of_links_inside_types_minus_the_share_expected_at_random():
+    import scipy.sparse as sp
+    from callmine.kselect import modularity
+    # two triangles joined by one edge
+    A = np.zeros((6, 6))
+    for i, j in [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3)]:
+        A[i, j] = A[j, i] = 1
+    # 6 of the 7 edges inside; each triangle holds 7 of the 14 degrees: 6/7 - 2 * (1/2) ** 2
+    assert modularity(sp.csr_matrix(A), [0, 0, 0, 1, 1, 1]) == pytest.approx(6 / 7 - 0.5)
+    assert modularity(A, [5, 5, 5, 5, 5, 5]) == pytest.approx(0.0)
+    assert modularity(A, ["a", "a", "a", "b", "b", "b"]) == pytest.approx(6 / 7 - 0.5)
+    assert modularity(A, [0, 1, 0, 1, 0, 1]) < 0
+    with pytest.raises(CallmineError, match=r"graph must be a square matrix with one row per "
+                                            r"label \(5\), got shape \(6, 6\)"):
+        modularity(A, [0, 0, 0, 1, 1])
+
+
+@pytest.mark.parametrize("n_types", [3, 6, 9])
+def test_modularity_rule_finds_the_groups_of_the_neighbour_graph(n_types):
+    Z = blobs(n_types, noise=0.3)
+    k, table, reason = choose_k(Z, np.ones(len(Z)), k_range=(2, 12), spectral=False, Z=Z,
+                                rule="modularity")
+    assert k == n_types == table.loc[table["modularity"].idxmax(), "k"]
+    assert reason.startswith(f"k={n_types}: the partition with the highest modularity in the "
+                             f"graph of each call's nearest neighbours")
+    assert f"k tried: 2..{table['k'].max()}" in reason
+
+
+def test_modularity_rule_adds_its_column_to_the_same_table_the_other_rules_read():
+    Z = blobs(5, noise=0.3)
+    _, table, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z,
+                           rule="modularity")
+    assert list(table.columns) == ["k", "silhouette", "silhouette_spectral", "modularity",
+                                   "silhouette_smoothed", "knee_error", "chosen"]
+    _, plain, _ = choose_k(Z, np.ones(len(Z)), k_range=(2, 8), spectral=False, Z=Z,
+                           rule="smooth")
+    assert "modularity" not in plain  # the default rule does not build the graph
+    assert table["silhouette"].equals(plain["silhouette"])  # same partitions
+    assert pick_k(table, "smooth")[0] == choose_k(Z, np.ones(len(Z)), k_range=(2, 8),
+                                                  spectral=False, Z=Z, rule="smooth")[0]
+    with pytest.raises(CallmineError, match="rule='modularity' needs a 'modularity' column"):
+        pick_k(plain, "modularity")
+
+
+def test_modularity_is_measured_in_the_graph_given_or_built_from_the_representation():
+    from callmine.clustering import _knn_graph
+    Z = blobs(4, noise=0.3)
+    U = spectral_embedding(Z, n_neighbors=10, n_components=8, random_state=0)
+    built = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, rule="modularity")
+    given = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, rule="modularity",
+                     graph=_knn_graph(Z, 10))
+    assert built[0] == given[0] == 4
+    pd.testing.assert_frame_equal(built[1], given[1])
+    five = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, rule="modularity", n_neighbors=5)
+    assert not five[1]["modularity"].equals(built[1]["modularity"])
+    with pytest.raises(CallmineError, match=r"graph must be a square matrix with one row per "
+                                            r"row of U \(80\), got shape \(3, 3\)"):
+        choose_k(U, np.ones(len(Z)), Z=Z, rule="modularity", graph=np.eye(3))
+    with pytest.raises(CallmineError, match="n_neighbors must be a positive integer, got 0"):
+        choose_k(U, np.ones(len(Z)), Z=Z, rule="modularity", n_neighbors=0)
+
+
+def test_modularity_rule_is_deterministic_for_the_seeds():
+    Z = blobs(7, noise=0.35, seed=2)
+    U = spectral_embedding(Z, n_components=12, random_state=0)
+    a = choose_k(U, np.ones(len(Z)), k_range=(2, 14), Z=Z, rule="modularity", kmeans_seed=4)
+    b = choose_k(U, np.ones(len(Z)), k_range=(2, 14), Z=Z, rule="modularity", kmeans_seed=4)
+    assert a[0] == b[0] and a[2] == b[2]
+    pd.testing.assert_frame_equal(a[1], b[1])
+
+
+def test_the_discoverer_accepts_the_modularity_rule_as_k_rule():
+    from callmine import discover, kselect
+    from callmine.synth import generate_calls
+    if "modularity" not in discover.K_RULES:
+        pytest.skip("discover.py does not route k_rule='modularity' to kselect yet "
+                    "(the wiring is described in docs/kselect.md)")
+    assert set(kselect.RULES) <= set(discover.K_RULES)
+    texts = generate_calls(200, seed=1)["text"].tolist()
+    d = discover.RequestTypeDiscoverer(k="auto", k_rule="modularity", k_range=(2, 12),
+                                       random_state=0, n_stability_runs=0).fit(texts)
+    table = d.k_selection_
+    assert d.n_clusters_ == int(table.loc[table["modularity"].idxmax(), "k"])
+    assert "highest modularity" in d.k_reason_
