@@ -45,7 +45,7 @@ and no smoothing. On the development sets it finds the number of coarse
 types well (15-25 for 20 BANKING77 intents, where the silhouette rules give
 30-50) but, as modularity is known to, its scale grows with the size of the
 graph (the "resolution limit", Fortunato & Barthelemy, 2007): it gives
-45-60 for the 25- and 35-type synthetic logs of 12,000-14,000 distinct
+45-60 for the 25- and 35-type synthetic logs of 11,500-14,500 distinct
 calls and 30-40 for 77 intents in 3,080 requests, so pooled over the
 development sets it is further from the truth than ``smooth`` and is not the
 default (``docs/kselect.md``).
