@@ -25,9 +25,9 @@ Method
 3. **Reduction**: a symmetric k-nearest-neighbour graph (cosine) and its
    spectral embedding (Laplacian eigenmaps). The graph is built over ``Z``
    with the LSA vector replaced by the sparse n-gram TF-IDF it was reduced
-   from (``graph_space="ngrams"``, the ``fast`` default: nearer neighbours
-   share the type's distinctive words), or over ``Z`` itself. Like UMAP before
-   KMeans, this turns the local neighbourhoods into compact, well-separated
+   from (``graph_space="ngrams"``, the default for both profiles: nearer
+   neighbours share the type's distinctive words), or over ``Z`` itself.
+   Like UMAP before KMeans, this turns the local neighbourhoods into compact, well-separated
    groups. ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
    L2-normalised; ``accurate`` (``spectral_decay``): ``ceil(1.5 k)``
    coordinates damped by their eigenvalue like diffusion-map coordinates
@@ -177,10 +177,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         when used). ``"ngrams"``: ``Z`` with the LSA vector replaced by the
         sparse n-gram TF-IDF it was reduced from (the SVD blurs the words
         that tell close request types apart). ``"auto"``: ``"ngrams"`` for
-        ``fast`` (better on synthetic logs of other seeds and BANKING77
-        train samples, docs/discover.md), ``"representation"`` for
-        ``accurate`` (not measured). Only the graph whose spectral embedding
-        is clustered into the types changes: ``k="auto"`` still chooses k
+        both profiles (better on synthetic logs of other seeds and BANKING77
+        train samples for ``fast`` and for ``accurate``, docs/discover.md;
+        ``accurate`` then builds its graph 2-3x slower). Only the graph
+        whose spectral embedding is clustered into the types changes: ``k="auto"`` still chooses k
         on the graph over ``Z``, and centres, outliers and :meth:`predict`
         stay in ``Z``.
     spectral_dim : int, default=30
@@ -444,9 +444,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         return normalize(np.asarray(C.toarray(), dtype=np.float64))
 
     def _graph_space_used(self) -> str:
-        """``graph_space`` resolved: ``"auto"`` is ``"ngrams"`` for ``fast``."""
+        """``graph_space`` resolved: ``"auto"`` is ``"ngrams"`` for both profiles."""
         if self.graph_space == "auto":
-            return "ngrams" if self.profile == "fast" else "representation"
+            return "ngrams"
         return self.graph_space
 
     def _partition_used(self) -> str:

@@ -554,11 +554,13 @@ def test_k_auto_chooses_k_on_the_graph_over_z_whatever_the_graph_space():
     assert a.n_clusters_ == b.n_clusters_
     pd.testing.assert_frame_equal(a.k_selection_, b.k_selection_)
 
-def test_graph_space_auto_is_ngrams_for_fast():
+def test_graph_space_auto_is_ngrams_for_both_profiles():
     assert RequestTypeDiscoverer().graph_space == "auto"
     d = RequestTypeDiscoverer(k=4, **FAST).fit(TEXTS)
     assert d.graph_space_ == "ngrams"
-    assert RequestTypeDiscoverer(profile="accurate")._graph_space_used() == "representation"
+    assert RequestTypeDiscoverer(profile="accurate")._graph_space_used() == "ngrams"
+    assert RequestTypeDiscoverer(profile="accurate",
+                                 graph_space="representation")._graph_space_used() == "representation"
 
 
 def test_graph_rows_are_the_representation_with_the_lsa_block_replaced_by_the_ngrams():
