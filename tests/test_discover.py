@@ -191,8 +191,9 @@ def test_names_use_words_people_read():
      "partition must be one of 'auto', 'kmeans', 'concept_merge', got 'ward'"),
     ({"graph_space": "tfidf"},
      "graph_space must be one of 'auto', 'representation', 'ngrams', got 'tfidf'"),
-    ({"overcluster": 0.5}, "overcluster must be a number >= 1, got 0.5"),
-    ({"overcluster": None}, "overcluster must be a number >= 1, got None"),
+    ({"overcluster": 0.5}, "overcluster must be 'auto' or a number >= 1, got 0.5"),
+    ({"overcluster": None}, "overcluster must be 'auto' or a number >= 1, got None"),
+    ({"overcluster": "more"}, "overcluster must be 'auto' or a number >= 1, got 'more'"),
     ({"k_range": (10, 5)}, "k_range must satisfy 2 <= min <= max"),
     ({"max_fit_samples": 0}, "max_fit_samples must be a positive integer, got 0"),
     ({"spectral_decay": 1.0}, r"spectral_decay must be 'auto', a number in \(0, 1\) or None, "
@@ -570,3 +571,11 @@ def test_graph_rows_are_the_representation_with_the_lsa_block_replaced_by_the_ng
     assert G.shape == (5, d.featurizer_.transform(["x"]).shape[1]
                        + len(d.concept_vectorizer_.vocabulary_))
     assert np.allclose(np.sqrt(G.multiply(G).sum(axis=1)), 1.0)
+
+
+def test_overcluster_auto_makes_2k_clusters_for_fast_and_1_5k_for_accurate():
+    assert RequestTypeDiscoverer().overcluster == "auto"
+    assert RequestTypeDiscoverer(profile="fast")._n_over(35, 20000) == 70
+    assert RequestTypeDiscoverer(profile="accurate")._n_over(35, 20000) == 53
+    assert RequestTypeDiscoverer(overcluster=1.5)._n_over(35, 20000) == 53
+    assert RequestTypeDiscoverer(profile="fast")._n_over(35, 50) == 50  # at most n
