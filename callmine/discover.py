@@ -93,7 +93,7 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
            "NO_TEXT_LABEL", "OUTLIER_LABEL"]
 
 PROFILES = ("fast", "accurate")
-K_RULES = ("smooth", "plateau", "knee")
+K_RULES = ("smooth", "plateau", "knee", "modularity")
 PARTITIONS = ("auto", "kmeans", "concept_merge")
 GRAPH_SPACES = ("auto", "representation", "ngrams")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
@@ -158,14 +158,17 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Seed for sampling, SVD, spectral embedding and KMeans.
     k_range : (int, int), default=(5, 150)
         Smallest and largest k tried by ``k="auto"``.
-    k_rule : {"smooth", "plateau", "knee"}, default="smooth"
+    k_rule : {"smooth", "plateau", "knee", "modularity"}, default="smooth"
         How ``k="auto"`` chooses: ``"smooth"``, the smallest k whose
         silhouette in the representation ``Z``, averaged over 5 neighbouring
         k, is within 10% of the best average (closest to the true number of
         types on the development sets of ``docs/kselect.md``); ``"plateau"``,
         the smallest k whose silhouette in the spectral space is within
         ``k_tolerance`` of the best (faster); ``"knee"``, the knee of the
-        silhouette in ``Z`` against log k (errs towards more types).
+        silhouette in ``Z`` against log k (errs towards more types);
+        ``"modularity"``, the k whose partition has the highest modularity in
+        the neighbour graph over ``Z`` (best on 20-intent development sets,
+        over-splits larger logs; docs/kselect.md).
     k_tolerance : float, default=0.05
         ``k="auto"`` picks the smallest k whose silhouette is at least
         ``(1 - k_tolerance)`` times the best silhouette of the grid.
@@ -590,9 +593,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             # choose_k gets the spectral_dim-column embedding U (as before the diffusion
             # space existed), or Zu itself when there are too few distinct texts for a graph
             rule_args = {}
-            if self.k_rule in ("knee", "smooth"):  # partitions scored in the representation Zu
+            if self.k_rule != "plateau":  # kselect: partitions scored in the representation Zu
                 from callmine.kselect import choose_k as choose
                 rule_args.update(Z=Zu, rule=self.k_rule)
+                if self.k_rule == "modularity":  # in the neighbour graph over Zu
+                    rule_args["n_neighbors"] = int(self.n_neighbors)
             else:
                 choose = choose_k
             k, self.k_selection_, self.k_reason_ = choose(

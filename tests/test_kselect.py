@@ -318,9 +318,6 @@ def test_modularity_rule_is_deterministic_for_the_seeds():
 def test_the_discoverer_accepts_the_modularity_rule_as_k_rule():
     from callmine import discover, kselect
     from callmine.synth import generate_calls
-    if "modularity" not in discover.K_RULES:
-        pytest.skip("discover.py does not route k_rule='modularity' to kselect yet "
-                    "(the wiring is described in docs/kselect.md)")
     assert set(kselect.RULES) <= set(discover.K_RULES)
     texts = generate_calls(200, seed=1)["text"].tolist()
     d = discover.RequestTypeDiscoverer(k="auto", k_rule="modularity", k_range=(2, 12),
