@@ -96,6 +96,19 @@ def _k_arg(value: str):
         raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'auto', got {value!r}") from None
 
 
+def _overcluster_arg(value: str):
+    """--overcluster: 'auto' or a number >= 1 (discover)."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        x = float(value)
+    except ValueError:
+        x = float("nan")
+    if not x >= 1 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number >= 1 or 'auto', got {value!r}")
+    return x
+
+
 # ---------------------------------------------------------------------------
 # Parser
 # ---------------------------------------------------------------------------
@@ -191,17 +204,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
                    help="number of request types, or 'auto' (default): chosen by --k-rule; "
                         "the table is written to OUT_DIR/k_selection.csv")
-    p.add_argument("--k-rule", default="smooth", choices=("smooth", "plateau", "knee"),
+    p.add_argument("--k-rule", default="smooth", choices=("smooth", "plateau", "knee", "modularity"),
                    help="how --k auto chooses: smooth (default), the smallest k whose silhouette "
                         "in the text representation, averaged over 5 neighbouring k, is within "
                         "10%% of the best average; plateau, the smallest k whose silhouette in "
                         "the spectral space is within 5%% of the best (faster); knee, the knee of "
-                        "the silhouette against log k (errs towards more types)")
+                        "the silhouette against log k (errs towards more types); modularity, the "
+                        "partition with the highest modularity in the neighbour graph")
     _add_profile(p)
     p.add_argument("--partition", default="auto", choices=("auto", "kmeans", "concept_merge"),
                    help="how the types are formed: auto (default): concept_merge when the concept "
-                        "step is on (KMeans into 1.5 k clusters merged by their concept profiles), "
-                        "else kmeans")
+                        "step is on (KMeans into --overcluster x k clusters merged by their concept "
+                        "profiles), else kmeans")
+    p.add_argument("--overcluster", default="auto", type=_overcluster_arg, metavar="auto|X",
+                   help="clusters made before the concept merge, as a multiple of k (>= 1; "
+                        "auto, the default: 2 for fast, 1.5 for accurate)")
+    p.add_argument("--graph-space", default="auto", choices=("auto", "ngrams", "representation"),
+                   help="rows the neighbour graph is built over: ngrams (auto, the default), the "
+                        "sparse n-gram TF-IDF; representation, the reduced vectors (LSA; faster)")
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",
                    help="cross-lingual concept lexicon (ru/kk/en e-government terms mapped to one "

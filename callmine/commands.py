@@ -125,6 +125,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     params["concepts"] = {"auto": "auto", "on": True, "off": False}.get(args.concepts, args.concepts)
     params["k_rule"] = args.k_rule
     params["partition"] = args.partition
+    params["overcluster"] = args.overcluster
+    params["graph_space"] = args.graph_space
     s = discover_file(args.input_file, args.output, text_col=args.text_col, encoding=args.encoding,
                       k=args.k, profile=args.profile, random_state=args.random_state,
                       chunksize=args.chunk_size, progress=say, **params)

@@ -79,7 +79,7 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
       relative to the rows with text;
     * ``k_selection.csv`` with ``k="auto"``: the criterion for every k tried;
     * ``summary.json``: counts, the chosen k and why, the concept step and
-      the partition used.
+      the partition and the neighbour graph used.
 
     Parameters
     ----------
@@ -170,6 +170,7 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "k_reason": disc.k_reason_,
         "concepts": getattr(disc, "concepts_reason_", ""),
         "partition": getattr(disc, "partition_", ""),
+        "graph_space": getattr(disc, "graph_space_", ""),
         "outliers": int(n_out),
         "outlier_share": round(n_out / max(n_text, 1), 4),
         "random_state": random_state,

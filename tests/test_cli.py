@@ -150,3 +150,24 @@ def test_discover_partition_option_reaches_the_estimator_and_the_summary(tmp_pat
         summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
         assert summary["partition"] == choice
     assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--partition", "ward"]) == 2
+
+
+def test_discover_graph_space_and_overcluster_options_reach_the_estimator(tmp_path, capsys):
+    import json
+
+    from conftest import write_csv
+
+    rows = [(str(i), t) for i, t in enumerate(
+        ["Абонент: где моя заявка на пособие", "Клиент: өтінішім қайда",
+         "Абонент: срок ЭЦП истек как продлить", "Клиент: ЭЦҚ мерзімі бітті"] * 10)]
+    path = write_csv(tmp_path / "c.csv", rows)
+    for space in ("representation", "ngrams"):
+        out_dir = tmp_path / space
+        assert main(["discover", str(path), "-o", str(out_dir), "--k", "2", "--graph-space", space,
+                     "--overcluster", "1.5", "--concepts", "on", "-q"]) == 0
+        assert json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))[
+            "graph_space"] == space
+    for bad in ("0.5", "many", "inf"):
+        assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--overcluster", bad]) == 2
+        assert "must be a number >= 1 or 'auto'" in capsys.readouterr().err
+    assert main(["discover", str(path), "-o", str(tmp_path / "y"), "--graph-space", "lsa"]) == 2
