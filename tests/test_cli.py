@@ -134,15 +134,20 @@ def test_bad_numbers_in_options_are_usage_errors(argv, capsys):
     assert "must be" in capsys.readouterr().err
 
 
-def test_discover_partition_option_reaches_the_estimator_and_the_summary(tmp_path):
-    import json
-
+def _two_type_log(tmp_path):
+    """40 calls of two request types in Russian and Kazakh (for the discover options)."""
     from conftest import write_csv
 
     rows = [(str(i), t) for i, t in enumerate(
         ["Абонент: где моя заявка на пособие", "Клиент: өтінішім қайда",
          "Абонент: срок ЭЦП истек как продлить", "Клиент: ЭЦҚ мерзімі бітті"] * 10)]
-    path = write_csv(tmp_path / "c.csv", rows)
+    return write_csv(tmp_path / "c.csv", rows)
+
+
+def test_discover_partition_option_reaches_the_estimator_and_the_summary(tmp_path):
+    import json
+
+    path = _two_type_log(tmp_path)
     for choice in ("kmeans", "concept_merge"):
         out_dir = tmp_path / choice
         assert main(["discover", str(path), "-o", str(out_dir), "--k", "2", "--partition", choice,
@@ -155,12 +160,7 @@ def test_discover_partition_option_reaches_the_estimator_and_the_summary(tmp_pat
 def test_discover_graph_space_and_overcluster_options_reach_the_estimator(tmp_path, capsys):
     import json
 
-    from conftest import write_csv
-
-    rows = [(str(i), t) for i, t in enumerate(
-        ["Абонент: где моя заявка на пособие", "Клиент: өтінішім қайда",
-         "Абонент: срок ЭЦП истек как продлить", "Клиент: ЭЦҚ мерзімі бітті"] * 10)]
-    path = write_csv(tmp_path / "c.csv", rows)
+    path = _two_type_log(tmp_path)
     for space in ("representation", "ngrams"):
         out_dir = tmp_path / space
         assert main(["discover", str(path), "-o", str(out_dir), "--k", "2", "--graph-space", space,
