@@ -27,7 +27,7 @@ from sklearn.utils import check_random_state
 
 from callmine.errors import CallmineError
 
-__all__ = ["cluster_accuracy", "k_grid", "spectral_embedding", "spectral_space", "spectral_dims",
+__all__ = ["cluster_accuracy", "k_grid", "knn_graph", "spectral_embedding", "spectral_space", "spectral_dims",
            "diffusion_space", "choose_k", "merge_by_profile", "order_by_size", "outlier_cutoffs", "stability"]
 
 
@@ -75,7 +75,7 @@ def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
     return out
 
 
-def _knn_graph(Z: np.ndarray, n_neighbors: int):
+def knn_graph(Z: np.ndarray, n_neighbors: int):
     """Symmetric cosine kNN connectivity graph (1: mutual neighbours, 0.5: one-way)."""
     n = Z.shape[0]
     nn = min(int(n_neighbors), n - 1)
@@ -87,7 +87,8 @@ def _knn_graph(Z: np.ndarray, n_neighbors: int):
 
 
 def spectral_embedding(Z: np.ndarray, *, n_neighbors: int = 10, n_components: int = 30,
-                       random_state: int | None = None, return_eigenvalues: bool = False):
+                       random_state: int | None = None, return_eigenvalues: bool = False,
+                       graph=None):
     """Laplacian eigenmaps of the symmetric cosine kNN graph over the rows of ``Z``.
 
     ``n_neighbors`` is capped at ``n - 1`` and ``n_components`` at ``n - 2``
@@ -97,9 +98,13 @@ def spectral_embedding(Z: np.ndarray, *, n_neighbors: int = 10, n_components: in
     in the normalised adjacency ``D^-1/2 A D^-1/2`` (1 for a perfectly
     separated group, smaller for less smooth coordinates; Rayleigh quotients
     of the columns), for :func:`diffusion_space`.
+
+    ``graph``: the :func:`knn_graph` of ``Z`` when already built (to reuse one
+    graph for several embeddings or for the modularity of ``k="auto"``).
     """
     n = Z.shape[0]
-    graph = _knn_graph(Z, n_neighbors)
+    if graph is None:
+        graph = knn_graph(Z, n_neighbors)
     dim = max(1, min(int(n_components), n - 2))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Graph is not fully connected")

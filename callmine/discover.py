@@ -82,7 +82,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from callmine.clustering import (choose_k, cluster_accuracy, diffusion_space, k_grid,
                                  merge_by_profile, order_by_size, outlier_cutoffs, spectral_dims,
-                                 spectral_embedding, spectral_space, stability)
+                                 knn_graph, spectral_embedding, spectral_space, stability)
 # the file-level job lives in discover_file.py, the clustering maths in clustering.py;
 # their public names stay importable from here
 from callmine.discover_file import (NO_TEXT_LABEL, OUTLIER_LABEL,  # noqa: F401
@@ -583,10 +583,18 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         decay = self._decay()
         embed_args = dict(n_neighbors=int(self.n_neighbors), random_state=self._seed(1))
         U = lam = None
+        graphs = {}  # one kNN graph per row matrix (Zu, Gu; the same one when Gu is Zu)
+
+        def graph_over(rows):
+            if id(rows) not in graphs:
+                graphs[id(rows)] = knn_graph(rows, int(self.n_neighbors))
+            return graphs[id(rows)]
+
         if use_graph and k == "auto":
             # k is chosen on the graph over Zu whatever graph_space says: the k rules were
             # tuned on it (the n-gram graph chose fewer types on the development sets)
-            U = spectral_embedding(Zu, n_components=int(self.spectral_dim), **embed_args)
+            U = spectral_embedding(Zu, n_components=int(self.spectral_dim), graph=graph_over(Zu),
+                                   **embed_args)
 
         if k == "auto":
             self._say("choosing the number of types")
@@ -597,7 +605,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 from callmine.kselect import choose_k as choose
                 rule_args.update(Z=Zu, rule=self.k_rule)
                 if self.k_rule == "modularity":  # in the neighbour graph over Zu
-                    rule_args["n_neighbors"] = int(self.n_neighbors)
+                    rule_args.update(n_neighbors=int(self.n_neighbors),
+                                     graph=graph_over(Zu) if use_graph else None)
             else:
                 choose = choose_k
             k, self.k_selection_, self.k_reason_ = choose(
@@ -612,11 +621,12 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             U = Zu
         elif decay is None:
             if U is None or Gu is not Zu:
-                U = spectral_embedding(Gu, n_components=int(self.spectral_dim), **embed_args)
+                U = spectral_embedding(Gu, n_components=int(self.spectral_dim),
+                                       graph=graph_over(Gu), **embed_args)
             U = spectral_space(U, k)
         else:
             # all ceil(1.5 k) coordinates, damped by their eigenvalue (see diffusion_space)
-            U, lam = spectral_embedding(Gu, n_components=spectral_dims(k),
+            U, lam = spectral_embedding(Gu, n_components=spectral_dims(k), graph=graph_over(Gu),
                                         return_eigenvalues=True, **embed_args)
             U = diffusion_space(U, lam, k, decay)
         self.partition_ = self._partition_used()

@@ -71,7 +71,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 
-from callmine.clustering import _knn_graph, k_grid, spectral_space
+from callmine.clustering import k_grid, knn_graph, spectral_space
 from callmine.errors import CallmineError
 
 __all__ = ["choose_k", "knee", "modularity", "pick_k", "smoothed"]
@@ -317,7 +317,7 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
                 or n_neighbors < 1:
             raise CallmineError(f"n_neighbors must be a positive integer, got {n_neighbors!r}")
         # the graph of the spectral embedding: cosine neighbours in the representation
-        graph = _knn_graph(Z if Z is not None else U, int(n_neighbors))
+        graph = knn_graph(Z if Z is not None else U, int(n_neighbors))
     if graph is not None:
         graph = sp.csr_matrix(graph)
         if graph.shape != (n, n):

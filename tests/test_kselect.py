@@ -289,12 +289,12 @@ def test_modularity_rule_adds_its_column_to_the_same_table_the_other_rules_read(
 
 
 def test_modularity_is_measured_in_the_graph_given_or_built_from_the_representation():
-    from callmine.clustering import _knn_graph
+    from callmine.clustering import knn_graph
     Z = blobs(4, noise=0.3)
     U = spectral_embedding(Z, n_neighbors=10, n_components=8, random_state=0)
     built = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, rule="modularity")
     given = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, rule="modularity",
-                     graph=_knn_graph(Z, 10))
+                     graph=knn_graph(Z, 10))
     assert built[0] == given[0] == 4
     pd.testing.assert_frame_equal(built[1], given[1])
     five = choose_k(U, np.ones(len(Z)), k_range=(2, 8), Z=Z, rule="modularity", n_neighbors=5)
