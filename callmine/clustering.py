@@ -17,12 +17,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.manifold import SpectralEmbedding
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
+from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils import check_random_state
 
 from callmine.errors import CallmineError
@@ -76,14 +78,60 @@ def k_grid(n: int, k_range: tuple[int, int] = (5, 150)) -> list[int]:
 
 
 def knn_graph(Z: np.ndarray, n_neighbors: int):
-    """Symmetric cosine kNN connectivity graph (1: mutual neighbours, 0.5: one-way)."""
+    """Symmetric cosine kNN connectivity graph (1: mutual neighbours, 0.5: one-way).
+
+    A sparse ``Z`` with dense columns (a sentence embedding stacked beside
+    sparse n-grams) is searched by :func:`_split_knn`, much faster than a
+    sparse product over the dense block; otherwise scikit-learn's brute-force
+    search.
+    """
     n = Z.shape[0]
     nn = min(int(n_neighbors), n - 1)
-    graph = NearestNeighbors(n_neighbors=nn + 1, metric="cosine").fit(Z) \
-        .kneighbors_graph(Z, mode="connectivity")
+    dense_cols = _dense_columns(Z)
+    if dense_cols is not None:
+        graph = _split_knn(Z, dense_cols, nn + 1)
+    else:
+        graph = NearestNeighbors(n_neighbors=nn + 1, metric="cosine").fit(Z) \
+            .kneighbors_graph(Z, mode="connectivity")
     graph.setdiag(0)
     graph.eliminate_zeros()
     return (0.5 * (graph + graph.T)).tocsr()
+
+
+def _dense_columns(Z, min_share: float = 0.5, min_count: int = 32):
+    """Columns of a sparse ``Z`` stored in at least ``min_share`` of its rows (None: too few)."""
+    if not sp.issparse(Z) or Z.shape[0] < 2:
+        return None
+    counts = np.bincount(Z.tocsr().indices, minlength=Z.shape[1])
+    cols = np.flatnonzero(counts >= min_share * Z.shape[0])
+    return cols if len(cols) >= min_count else None
+
+
+def _split_knn(Z, dense_cols: np.ndarray, n_query: int, block_cells: int = 2**24):
+    """Cosine ``n_query``-nearest-neighbour connectivity of the rows of a sparse ``Z``.
+
+    The cosine similarity is computed as the sparse product over the sparse
+    columns plus a dense (BLAS) product over ``dense_cols``, ``block_cells``
+    similarities at a time; every row's neighbours include itself, as with
+    :meth:`sklearn.neighbors.NearestNeighbors.kneighbors_graph` on the same
+    rows (the same maths; exact ties may be broken differently).
+    """
+    Z = normalize(sp.csr_matrix(Z, dtype=np.float64))
+    n = Z.shape[0]
+    keep = np.ones(Z.shape[1], dtype=bool)
+    keep[dense_cols] = False
+    Zs = Z[:, np.flatnonzero(keep)].tocsr()
+    Zd = np.ascontiguousarray(Z[:, dense_cols].toarray())
+    ZsT = Zs.T.tocsr()
+    step = max(1, int(block_cells) // n)
+    indices = np.empty((n, n_query), dtype=np.int64)
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        sim = safe_sparse_dot(Zs[start:stop], ZsT, dense_output=True)
+        sim += Zd[start:stop] @ Zd.T
+        indices[start:stop] = np.argpartition(-sim, n_query - 1, axis=1)[:, :n_query]
+    rows = np.repeat(np.arange(n), n_query)
+    return sp.csr_matrix((np.ones(n * n_query), (rows, indices.ravel())), shape=(n, n))
 
 
 def spectral_embedding(Z: np.ndarray, *, n_neighbors: int = 10, n_components: int = 30,

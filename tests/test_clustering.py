@@ -74,3 +74,37 @@ def test_stability_re_clusters_with_the_method_it_is_given():
         return np.zeros(len(rows), int)
 
     assert (stability(U, labels, 2, np.ones(40), n_runs=2, cluster=one_group) < 0.7).all()
+
+
+def _sparse_rows_with_dense_block(n=400, seed=0):
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    rng = np.random.default_rng(seed)
+    words = sp.random(n, 300, density=0.02, random_state=seed, format="csr")
+    embedding = rng.normal(size=(n, 64))
+    return normalize(sp.hstack([words, sp.csr_matrix(embedding)], format="csr"))
+
+
+def test_knn_graph_over_sparse_rows_with_a_dense_block_equals_the_brute_force_graph():
+    from sklearn.neighbors import NearestNeighbors
+
+    from callmine.clustering import _dense_columns, knn_graph
+
+    Z = _sparse_rows_with_dense_block()
+    assert _dense_columns(Z) is not None  # the split search is the one tested here
+    graph = NearestNeighbors(n_neighbors=6, metric="cosine").fit(Z).kneighbors_graph(Z)
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    expected = (0.5 * (graph + graph.T)).toarray()
+    assert np.array_equal(knn_graph(Z, 5).toarray(), expected)
+
+
+def test_knn_graph_is_symmetric_without_self_loops_and_has_n_neighbors_per_row():
+    from callmine.clustering import knn_graph
+
+    A = knn_graph(_sparse_rows_with_dense_block(n=200, seed=1), 7)
+    assert (A != A.T).nnz == 0
+    assert A.diagonal().sum() == 0
+    one_way = (A > 0).sum(axis=1)
+    assert one_way.min() >= 7
