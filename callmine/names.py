@@ -15,10 +15,12 @@ Examples
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 from callmine.stopwords import stop_words
 
-__all__ = ["redact_names", "redact_reply_name", "trigger_words", "chunk_trigger_words"]
+__all__ = ["redact_names", "redact_reply_name", "trigger_words", "chunk_trigger_words", "given_names",
+           "chunk_given_name"]
 
 _L = r"A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі"
 _UP = r"A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
@@ -100,6 +102,24 @@ _NOT_NAME = frozenset(
 
 _PERSON = "<PERSON>"
 _STOP = stop_words("all")
+
+
+def _read_first_names() -> frozenset:
+    """The shipped list of frequent given names (``callmine/data/names/first_names.txt``)."""
+    text = (resources.files("callmine") / "data" / "names" / "first_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+# Given names that, next to a surname, make a full name without any introduction
+# ("это Асхат Сериков", "сериков асхат"); the list is in the data file.
+_FIRST_NAMES = _read_first_names()
+# plural nouns ending like surnames (-ов/-ев), said right after a word that is also a name
+_SURNAME_LIKE_WORDS = frozenset(
+    """документов штрафов налогов месяцев годов часов адресов вопросов номеров кодов талонов
+    счетов договоров отделов банков сотрудников операторов специалистов пенсионеров
+    получателей родственников работников студентов товаров процентов""".split()
+)
 # a word in a Kazakh case form is not a name given in an introduction (-тан/-тен left
 # out: Нұрсұлтан, Дастан)
 _KK_CASE_FORM = re.compile(r"(?:ға|ге|қа|ке|дан|ден|нан|нен|да|де|ды|ді|ты|ті|ны|ні|ның|нің|мен)$")
@@ -262,6 +282,51 @@ def _names_before(text: str, low: str, verb: str, spans: list) -> None:
         i = low.find(verb, i + 1)
 
 
+def _is_surname(word: str, name_is_ascii: bool) -> bool:
+    """``word`` (as written) can be the surname next to a given name from the list."""
+    lw = word.lower()
+    if lw in _STOP or lw in _NOT_NAME or lw in _COMMON_AFTER_NAME or lw in _SURNAME_LIKE_WORDS:
+        return False
+    if name_is_ascii:  # "John Smith": Latin names only when both words are capitalised
+        return word.isascii() and word[0].isupper() and not word.isupper() and len(word) > 1
+    return lw in _SHORT_SURNAMES or (_surname_like(lw) and _KK_CASE_FORM.search(lw) is None)
+
+
+def _name_pairs(text: str, low: str, name: str, spans: list) -> None:
+    """A listed given name next to a surname, with no introduction: "это Асхат Сериков",
+    "сериков асхат", "Смагулова Айгуль Маратовна", "John Smith" (both capitalised)."""
+    n = len(low)
+    i = low.find(name)
+    while i != -1:
+        j = i + len(name)
+        if (i == 0 or not low[i - 1].isalpha()) and (j == n or not low[j].isalpha()):
+            latin = name.isascii()
+            if latin and not text[i].isupper():
+                i = low.find(name, j)
+                continue
+            start, end = i, j
+            sp = j
+            while sp < n and text[sp] == " ":
+                sp += 1
+            nxt = _NAME_WORD.match(text, sp) if sp > j else None
+            if nxt is not None and _is_surname(nxt.group(), latin):
+                end = nxt.end()
+            before = _WORD_BEFORE.search(text, max(0, i - 40), i)
+            if before is not None and _is_surname(before.group(1), latin):
+                start = before.start(1)
+            span = (start, end) if (start, end) != (i, j) else None
+            if span is not None:
+                sp = span[1]
+                while sp < n and text[sp] == " ":
+                    sp += 1
+                third = _NAME_WORD.match(text, sp) if sp > span[1] else None
+                lt = third.group().lower() if third is not None else ""
+                if _PATRO_END.search(lt) is not None and _surname_like(lt) and lt not in _COMMON_AFTER_NAME:
+                    span = (span[0], third.end())  # and the patronymic after them
+                spans.append(span)
+        i = low.find(name, j)
+
+
 # The operator asks for the caller's name: the reply may be the bare name ("Асхат").
 _NAME_QUESTION = re.compile(
     r"как\s+(?:вас|тебя)\s+зовут|как\s+к\s+вам\s+обращаться|ваше\s+(?:имя|фио|ф\.\s?и\.\s?о|фамили)"
@@ -310,6 +375,7 @@ def redact_names(
     *,
     introductions: bool = True,
     full_names: bool = True,
+    name_pairs: bool = True,
     words: set | None = None,
     low: str | None = None,
 ) -> str:
@@ -323,6 +389,10 @@ def redact_names(
         "оператор", ...).
     full_names : bool, default=True
         Capitalised names ending in a patronymic anywhere ("Иванов Иван Иванович").
+    name_pairs : bool, default=True
+        A given name of the shipped list next to a surname, with no
+        introduction ("это Асхат Сериков", "сериков асхат";
+        ``callmine/data/names/first_names.txt``).
     words : set of str, optional
         The trigger words present in ``text`` when the caller already knows them
         (the fast path of :func:`callmine.pii.redact`); found here when None.
@@ -373,6 +443,12 @@ def redact_names(
                     spans.append(span)
     if full_names:
         _full_names(text, spans)
+    if name_pairs:
+        if low is None:
+            low = text.lower()
+        if len(low) == len(text):
+            for name in given_names(low):
+                _name_pairs(text, low, name, spans)
     if not spans:
         return text
     spans.sort()
@@ -406,6 +482,24 @@ def chunk_trigger_words(chunk: str) -> tuple[str, ...]:
         for p in _PIECES.split(w)
         if p in _TRIGGER_WORDS or p.rstrip(".") in _TRIGGER_WORDS
     )
+
+
+def chunk_given_name(chunk: str) -> str | None:
+    """The listed given name that the lower-case chunk ``chunk`` is ("асхат," -> "асхат"), or None."""
+    w = chunk.rstrip(_STRIP).lstrip("(«\"")
+    if w in _FIRST_NAMES or ("ё" in w and w.replace("ё", "е") in _FIRST_NAMES):
+        return w
+    return None
+
+
+def given_names(low: str) -> set[str]:
+    """The listed given names in the lower-cased text ``low`` (as written there)."""
+    found = set()
+    for c in set(low.split()):
+        w = chunk_given_name(c)
+        if w is not None:
+            found.add(w)
+    return found
 
 
 def trigger_words(low: str) -> set[str]:

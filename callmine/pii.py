@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from callmine.names import _PATRO_END, _STRIP, chunk_trigger_words, redact_names
+from callmine.names import _PATRO_END, _STRIP, chunk_given_name, chunk_trigger_words, redact_names
 
 __all__ = [
     "PLACEHOLDERS",
@@ -58,7 +58,7 @@ PLACEHOLDERS = ("<IIN>", "<PHONE>", "<CARD>", "<EMAIL>", "<IBAN>", "<PERSON>")
 # --------------------------------------------------------------------------- checks
 
 # flags of the fast path (see _scan)
-_NUM, _NAME, _PATRO = 1, 2, 4
+_NUM, _NAME, _PATRO, _GIVEN = 1, 2, 4, 8
 
 _W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -138,15 +138,17 @@ _IIN_CONTEXT = re.compile(
 # --------------------------------------------------------------------------- fast path
 # Each distinct lower-cased whitespace-separated chunk is classified once: can it
 # be part of a number/e-mail/IBAN (_NUM), a self-introduction (_NAME) or a
-# patronymic (_PATRO)? A text none of whose chunks is flagged is returned as is.
+# patronymic (_PATRO) or a listed given name (_GIVEN)? A text none of whose chunks is
+# flagged is returned as is.
 
 _SAFE_NUMBER = re.compile(r"(?:1414|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$")
 _SEEN_LIMIT = 500_000  # distinct chunks kept before the caches start afresh
 
 
-def _new_state() -> tuple[set, set, dict, set]:
-    """Fresh chunk caches: seen chunks, number chunks, trigger chunks, patronymic chunks."""
-    return set(), set(), {}, set()
+def _new_state() -> tuple[set, set, dict, set, set]:
+    """Fresh chunk caches: seen chunks, number chunks, trigger chunks, patronymic chunks,
+    given-name chunks."""
+    return set(), set(), {}, set(), set()
 
 
 # Replaced (never cleared in place) when full, so that a thread still holding the
@@ -154,7 +156,7 @@ def _new_state() -> tuple[set, set, dict, set]:
 _STATE = _new_state()
 
 
-def _classify(chunk: str, num: set, name: dict, patro: set) -> None:
+def _classify(chunk: str, num: set, name: dict, patro: set, given: set) -> None:
     if "@" in chunk or (_DIGIT.search(chunk) is not None and not _SAFE_NUMBER.match(chunk.strip(_STRIP + "(«"))):
         num.add(chunk)
     found = chunk_trigger_words(chunk)  # also "здравствуйте,меня", "(оператор"
@@ -162,6 +164,8 @@ def _classify(chunk: str, num: set, name: dict, patro: set) -> None:
         name[chunk] = found
     if _PATRO_END.search(chunk.rstrip(_STRIP)) is not None:
         patro.add(chunk)
+    if chunk_given_name(chunk) is not None:
+        given.add(chunk)
 
 
 def _scan(low: str) -> tuple[int, set | None]:
@@ -172,13 +176,13 @@ def _scan(low: str) -> tuple[int, set | None]:
     """
     global _STATE
     chunks = low.split()  # a list: set operations accept it, and building a set costs more
-    seen, num, name, patro = state = _STATE
+    seen, num, name, patro, given = state = _STATE
     if not seen.issuperset(chunks):
         if len(seen) > _SEEN_LIMIT:
-            seen, num, name, patro = state = _new_state()
+            seen, num, name, patro, given = state = _new_state()
             _STATE = state
         for c in set(chunks).difference(seen):
-            _classify(c, num, name, patro)
+            _classify(c, num, name, patro, given)
         seen.update(chunks)
     f = 0
     words = None
@@ -191,6 +195,8 @@ def _scan(low: str) -> tuple[int, set | None]:
             words.update(name[c])
     if not patro.isdisjoint(chunks):
         f |= _PATRO
+    if not given.isdisjoint(chunks):
+        f |= _GIVEN
     return f, words
 
 
@@ -402,8 +408,9 @@ def redact(text: str) -> str:
         if new != text:
             text = new
             low = None
-    if flags & (_NAME | _PATRO):
+    if flags & (_NAME | _PATRO | _GIVEN):
         text = redact_names(text, introductions=bool(flags & _NAME), full_names=bool(flags & _PATRO),
+                            name_pairs=bool(flags & _GIVEN),
                             words=words or set(), low=low)
     return text
 
