@@ -38,7 +38,10 @@ Method
    the most similar concept profiles (mean concept TF-IDF of their calls) are
    merged until k remain (:func:`callmine.clustering.merge_by_profile`): a
    large type that KMeans cut into sub-topics or languages still speaks of
-   the same concepts.
+   the same concepts. ``reweight``: then every n-gram column of the graph
+   rows is scaled by how concentrated it is over the types found
+   (:func:`callmine.reweight.concentration`; words shared by many types lose
+   weight), the graph is rebuilt and the calls are clustered again.
 5. **Number of types** (``k="auto"``): KMeans for every k of a grid, each
    partition scored by its silhouette in ``Z`` (sampled); ``k_rule="smooth"``
    (default) averages that curve over 5 neighbouring k and takes the
@@ -83,6 +86,7 @@ from sklearn.utils.validation import check_is_fitted
 from callmine.clustering import (choose_k, cluster_accuracy, diffusion_space, k_grid,
                                  merge_by_profile, order_by_size, outlier_cutoffs, spectral_dims,
                                  knn_graph, spectral_embedding, spectral_space, stability)
+from callmine.reweight import reweight_columns
 # the file-level job lives in discover_file.py, the clustering maths in clustering.py;
 # their public names stay importable from here
 from callmine.discover_file import (NO_TEXT_LABEL, OUTLIER_LABEL,  # noqa: F401
@@ -107,6 +111,10 @@ _AUTO_DECAY = {"fast": None, "accurate": 0.2}
 #: concept merge gave ``fast`` +2.9 ACC on synthetic logs of other seeds (9 runs); ``accurate``
 #: was mixed (+2.3 / -3.1 in 2 runs), so it keeps 1.5 (docs/discover.md).
 _AUTO_OVERCLUSTER = {"fast": 2.0, "accurate": 1.5}
+#: ``reweight="auto"``: feedback rounds per profile when the concept step is on (synthetic logs
+#: of other seeds, docs/discover.md); ``accurate`` was not measured, and without concepts
+#: (BANKING77 train samples) the reweighting cost 3-5 ACC points, so it stays off there.
+_AUTO_REWEIGHT = {"fast": 1, "accurate": 0}
 
 
 def _as_texts(X) -> list[str]:
@@ -217,6 +225,19 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Clusters made before the merge of ``"concept_merge"``, as a multiple
         of k (>= 1). ``"auto"``: 2.0 for ``fast``, 1.5 for ``accurate``
         (chosen on synthetic logs of other seeds, docs/discover.md).
+    reweight : "auto" or int >= 0, default="auto"
+        Rounds of term reweighting by cluster concentration (a class-based
+        TF-IDF feedback loop): after the partition, every column of the
+        sparse n-gram rows of the neighbour graph is scaled by
+        ``1 - H / log k``, where ``H`` is the entropy of the column's
+        document frequency over the types found
+        (:func:`callmine.reweight.concentration`: phrasal words shared by
+        many types lose weight, a type's own key words keep it); the graph
+        is rebuilt over the reweighted rows and clustered again. Only with
+        the n-gram neighbour graph (``graph_space`` ``"ngrams"``/``"auto"``);
+        0 otherwise. ``"auto"``: 1 round for ``fast`` when the concept step
+        is on, 0 otherwise (docs/discover.md: it helped the synthetic
+        multilingual logs and cost BANKING77 train samples 3-5 ACC points).
     outlier_threshold : float or None, default=3.5
         Robust z-score of the distance to the type centre above which a
         call becomes an outlier (cluster -1); None keeps every call.
@@ -270,6 +291,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         The rows the neighbour graph was built over (``graph_space`` resolved).
     partition_ : str
         The partition used (``"kmeans"`` or ``"concept_merge"``; see ``partition``).
+    reweight_rounds_ : int
+        Rounds of term reweighting run (``reweight`` resolved).
     k_reason_ : str
         Why this number of types, in one sentence.
     fit_indices_ : ndarray
@@ -307,7 +330,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                  lsa_weight: float = 0.7, n_neighbors: int = 10,
                  graph_space: str = "auto", spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10, partition: str = "auto",
-                 overcluster="auto",
+                 overcluster="auto", reweight="auto",
                  outlier_threshold: float | None = 3.5,
                  max_fit_samples: int = 20_000, batch_size: int = 20_000,
                  remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
@@ -328,6 +351,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.n_init = n_init
         self.partition = partition
         self.overcluster = overcluster
+        self.reweight = reweight
         self.outlier_threshold = outlier_threshold
         self.max_fit_samples = max_fit_samples
         self.batch_size = batch_size
@@ -378,6 +402,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 not float(self.overcluster) >= 1):
             raise CallmineError(f"overcluster must be 'auto' or a number >= 1, "
                                 f"got {self.overcluster!r}")
+        if not (isinstance(self.reweight, str) and self.reweight == "auto") and (
+                isinstance(self.reweight, (bool, np.bool_)) or not isinstance(
+                    self.reweight, (int, np.integer)) or self.reweight < 0):
+            raise CallmineError(f"reweight must be 'auto' or an integer >= 0 (rounds), "
+                                f"got {self.reweight!r}")
         if not (0 <= float(self.k_tolerance) < 1):
             raise CallmineError(f"k_tolerance must be in [0, 1), got {self.k_tolerance!r}")
         if self.outlier_threshold is not None and not float(self.outlier_threshold) > 0:
@@ -414,6 +443,18 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             over = _AUTO_OVERCLUSTER[self.profile]
         return int(min(max(k, int(np.ceil(float(over) * k))), max(k, n)))
 
+    def _reweight_rounds(self) -> int:
+        """Reweighting rounds run: ``"auto"`` is 1 for ``fast`` with the concept step on, else 0.
+
+        Call after ``graph_space_`` is set; 0 without the n-gram graph.
+        """
+        if self.graph_space_ != "ngrams":
+            return 0
+        if isinstance(self.reweight, str):
+            has_concepts = getattr(self, "concept_vectorizer_", None) is not None
+            return _AUTO_REWEIGHT[self.profile] if has_concepts else 0
+        return int(self.reweight)
+
     def _seed(self, offset: int = 0) -> int:
         return int(self._base_seed_ + offset)
 
@@ -422,13 +463,15 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         return [speaker_text(t) for t in texts]
 
     def _represent(self, texts: Sequence[str], tokens: Sequence[str] | None = None, *,
-                   graph_rows: bool = False):
+                   graph_rows: bool = False, regraph: bool = False):
         """L2-normalised representation ``Z`` of raw texts (tokens if already normalised).
 
         With ``graph_rows``, returns ``(Z, G)``: ``G`` is ``Z`` with the LSA
         block replaced by the sparse n-gram TF-IDF rows it was reduced from
         (``graph_space="ngrams"``), built from the same embedding and concept
-        blocks.
+        blocks. With ``regraph`` as well, ``(Z, G, S, rows)``: ``S`` the
+        L2-normalised sparse n-gram rows and ``rows(S2)`` the graph rows
+        built with ``S2`` in their place (``reweight``).
         """
         if tokens is None:
             tokens = self.normalizer_.transform(texts)
@@ -449,7 +492,12 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             return out if C is None else _stack(out, C)
 
         Z = compose(Z)
-        return (Z, compose(normalize(S))) if graph_rows else Z
+        if not graph_rows:
+            return Z
+        S = normalize(S)
+        if regraph:
+            return Z, compose(S), S, lambda S2: compose(normalize(S2))
+        return Z, compose(S)
 
     def _concept_block(self, tokens: Sequence[str]) -> np.ndarray:
         """L2-normalised binary concept TF-IDF of normalised texts (zero rows: no concept)."""
@@ -575,8 +623,13 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                 f"(after normalisation) to fit on")
         self.graph_space_ = self._graph_space_used()
         Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first],
-                             graph_rows=self.graph_space_ == "ngrams")
-        Zu, Gu = Zu if isinstance(Zu, tuple) else (Zu, Zu)  # Gu: rows of the neighbour graph
+                             graph_rows=self.graph_space_ == "ngrams",
+                             regraph=self.graph_space_ == "ngrams")
+        Su = rows_with = None  # n-gram rows and graph-row builder, for reweight
+        if isinstance(Zu, tuple):
+            Zu, Gu, Su, rows_with = Zu  # Gu: rows of the neighbour graph
+        else:
+            Gu = Zu
         self._say(f"spectral embedding of the neighbour graph of {n_uniq:,} distinct texts")
         # too few distinct texts for a meaningful graph: cluster the representation itself
         use_graph = n_uniq >= max(20, 3 * (k if k != "auto" else 2))
@@ -646,6 +699,22 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             return lab
 
         part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
+        self.reweight_rounds_ = self._reweight_rounds() if use_graph else 0
+        for r in range(self.reweight_rounds_):
+            # words spread over many types lose weight; rebuild the graph and cluster again
+            self._say(f"reweighting the n-grams by their concentration over the {k} types "
+                      f"(round {r + 1})")
+            Gu = rows_with(reweight_columns(Su, part, weight))
+            if decay is None:
+                U = spectral_space(spectral_embedding(
+                    Gu, n_components=int(self.spectral_dim),
+                    graph=knn_graph(Gu, int(self.n_neighbors)), **embed_args), k)
+            else:
+                U, lam = spectral_embedding(Gu, n_components=spectral_dims(k),
+                                            graph=knn_graph(Gu, int(self.n_neighbors)),
+                                            return_eigenvalues=True, **embed_args)
+                U = diffusion_space(U, lam, k, decay)
+            part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
         # number types by size, largest first (ties: first seen)
         uniq_labels, k = order_by_size(part, weight, k)
         self.n_clusters_ = k
