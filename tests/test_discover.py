@@ -100,7 +100,7 @@ def test_k_auto_by_default_smooths_the_silhouette_in_the_representation_and_says
 
 
 def test_an_unknown_k_rule_is_an_error_naming_the_choices():
-    with pytest.raises(CallmineError, match="k_rule must be one of 'smooth', 'plateau', 'knee', 'modularity', got 'elbow'"):
+    with pytest.raises(CallmineError, match="k_rule must be one of 'smooth', 'plateau', 'knee', 'modularity', 'names', got 'elbow'"):
         RequestTypeDiscoverer(k="auto", k_rule="elbow", **FAST).fit(TEXTS)
 
 

@@ -158,8 +158,8 @@ def test_accepts_every_argument_of_the_previous_criterion():
     ({"k_range": (1, 5)}, "k_range must satisfy"),
     ({"k_range": "many"}, "k_range must be two integers"),
     ({"sample_size": 3}, "sample_size must be an integer >= 10"),
-    ({"rule": "elbow"}, "rule must be one of 'knee', 'modularity', 'plateau', 'smooth', "
-                         "got 'elbow'"),
+    ({"rule": "elbow"}, "rule must be one of 'knee', 'modularity', 'names', 'plateau', "
+                         "'smooth', got 'elbow'"),
     ({"rule": "smooth", "smooth_window": 4},
      "smooth_window must be an odd positive integer, got 4"),
     ({"rule": "smooth", "smooth_tolerance": -0.1},
@@ -239,7 +239,8 @@ def test_the_rules_read_the_same_table():
     assert pick_k(table, "knee")[0] == k
     assert pick_k(table[["k", "silhouette"]], "knee")[1]["knee_error"].equals(table["knee_error"])
     with pytest.raises(CallmineError,
-                       match="rule must be one of 'knee', 'modularity', 'plateau', 'smooth'"):
+                       match="rule must be one of 'knee', 'modularity', 'names', 'plateau', "
+                             "'smooth'"):
         pick_k(table, "elbow")
 
 
@@ -325,3 +326,95 @@ def test_the_discoverer_accepts_the_modularity_rule_as_k_rule():
     table = d.k_selection_
     assert d.n_clusters_ == int(table.loc[table["modularity"].idxmax(), "k"])
     assert "highest modularity" in d.k_reason_
+
+
+# ---------------------------------------------------------------- rule="names"
+def vocab_blobs(n_types: int, phrasings: int = 3, per_phrasing: int = 12, seed: int = 0):
+    """Rows around one direction per phrasing; the phrasings of a type share its two words."""
+    rs = np.random.RandomState(seed)
+    dim = n_types * phrasings
+    X = np.repeat(np.eye(dim), per_phrasing, axis=0) + 0.05 * rs.randn(dim * per_phrasing, dim)
+    docs = [f"topic{t}a topic{t}b filler{p % 2} w{t}x{p}"
+            for t in range(n_types) for p in range(phrasings) for _ in range(per_phrasing)]
+    return normalize(X), docs
+
+
+@pytest.mark.parametrize("n_types", [3, 5])
+def test_names_counts_the_vocabularies_of_over_clusters_not_the_clusters(n_types):
+    from callmine.kselect import name_count
+    X, docs = vocab_blobs(n_types)
+    k, detail = name_count(X, None, docs, n_clusters=3 * n_types, spectral=False)
+    assert detail["clusters"] == 3 * n_types  # one cluster per phrasing...
+    assert k == n_types  # ...but one group per shared vocabulary
+    assert detail["largest_group"] == 3
+
+
+def test_names_joins_more_clusters_with_a_lower_cosine_and_weights_calls():
+    from callmine.kselect import name_count
+    X, docs = vocab_blobs(4)
+    strict = name_count(X, None, docs, n_clusters=12, spectral=False, cosine=0.95)[0]
+    loose = name_count(X, None, docs, n_clusters=12, spectral=False, cosine=0.01)[0]
+    assert strict == 12 and loose < 4  # the shared filler words join everything when loose
+    w = np.arange(1, len(X) + 1, dtype=float)
+    assert name_count(X, w, docs, n_clusters=12, spectral=False)[0] == 4
+
+
+def test_names_checks_its_inputs():
+    from callmine.kselect import name_count
+    X, docs = vocab_blobs(2)
+    with pytest.raises(CallmineError, match=r"docs must have one text per row of U \(72\), got 3"):
+        name_count(X, None, docs[:3])
+    with pytest.raises(CallmineError, match="cosine must be in \\(0, 1\\), got 1.5"):
+        name_count(X, None, docs, cosine=1.5)
+    with pytest.raises(CallmineError, match="n_clusters must be an integer >= 2, got 1"):
+        name_count(X, None, docs, n_clusters=1)
+    with pytest.raises(CallmineError, match="needs at least 10 rows to over-cluster, got 9"):
+        name_count(X[:9], None, docs[:9])
+    assert name_count(X, None, [""] * len(X), n_clusters=4, spectral=False)[0] == 1
+
+
+def test_names_rule_in_choose_k_gives_the_count_and_says_why():
+    X, docs = vocab_blobs(4)
+    k, table, reason = choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X,
+                                rule="names", docs=docs, name_clusters=12)
+    assert k == 4
+    assert table["chosen"].sum() == 1 and int(table.loc[table["chosen"], "k"].iloc[0]) == 4
+    assert reason.startswith("k=4: the number of distinct vocabularies among 12 small clusters")
+    assert "cosine above 0.25" in reason and "the largest type joins 3 of them" in reason
+    # the silhouette table is the one the other rules read
+    _, plain, _ = choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X)
+    assert table["silhouette"].equals(plain["silhouette"])
+    with pytest.raises(CallmineError, match="rule='names' needs docs"):
+        choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X, rule="names")
+    with pytest.raises(CallmineError, match="rule='names' needs names=name_count"):
+        pick_k(plain, "names")
+
+
+def test_names_rule_keeps_its_count_within_k_range_and_says_so():
+    X, docs = vocab_blobs(4)
+    k, table, reason = choose_k(X, np.ones(len(X)), k_range=(6, 10), spectral=False, Z=X,
+                                rule="names", docs=docs, name_clusters=12)
+    assert k == 6
+    assert "4 groups, kept within k_range 6..10" in reason
+
+
+def test_names_rule_is_deterministic_for_the_seeds():
+    Z = blobs(7, noise=0.35, seed=2)
+    U = spectral_embedding(Z, n_components=12, random_state=0)
+    docs = [f"w{i % 7} v{i % 5}" for i in range(len(Z))]
+    a = choose_k(U, np.ones(len(Z)), k_range=(2, 14), Z=Z, rule="names", docs=docs,
+                 name_clusters=20, kmeans_seed=4)
+    b = choose_k(U, np.ones(len(Z)), k_range=(2, 14), Z=Z, rule="names", docs=docs,
+                 name_clusters=20, kmeans_seed=4)
+    assert a[0] == b[0] and a[2] == b[2]
+    pd.testing.assert_frame_equal(a[1], b[1])
+
+
+def test_the_discoverer_accepts_the_names_rule_as_k_rule():
+    from callmine import discover
+    from callmine.synth import generate_calls
+    texts = generate_calls(200, seed=1)["text"].tolist()
+    d = discover.RequestTypeDiscoverer(k="auto", k_rule="names", k_range=(2, 12),
+                                       random_state=0, n_stability_runs=0).fit(texts)
+    assert d.k_reason_.startswith(f"k={d.n_clusters_}: the number of distinct vocabularies")
+    assert 2 <= d.n_clusters_ <= 12
