@@ -8,6 +8,9 @@ same run**:
 * ``previous``: :func:`callmine.clustering.choose_k`, today's default
   (smallest k whose silhouette in the 30-dimension spectral space is within
   5% of the best);
+* ``names``: :func:`callmine.kselect.name_count` (the rule
+  ``k_rule="names"``: distinct vocabularies among 150 over-clusters, cosine
+  0.25) on the same inputs, with the normalised texts of the set;
 * ``smooth``, ``knee``, ``plateau_z``, ``modularity``:
   :func:`callmine.kselect.choose_k` - one table per set (the silhouette in
   the text representation and the modularity in its 10-nearest-neighbour
@@ -44,11 +47,31 @@ first run and reads them on later runs instead of fitting again (the
 recomputed. ``--skip-previous`` leaves out the ``previous`` criterion (its
 k is then ``null``).
 
+``--explore`` adds criteria that are not rules of :mod:`callmine.kselect`
+(the fifth session's exploration, ``docs/kselect.md``), computed on the same
+inputs in the same run and summarised like the rules:
+
+* ``sizecount`` (DeepAligned, Zhang et al. 2021): KMeans into
+  ``K' = min(300, rows // 5)`` clusters (the spectral space of ``K'``), k =
+  the number of clusters holding at least ``calls / K'`` calls;
+* ``names300``: the same ``K'`` clusters, their class-based TF-IDF vectors
+  over the words of their normalised texts (:class:`callmine.naming.ClassTfidfTransformer`),
+  k = the number of groups left after joining clusters whose vectors have a
+  cosine above 0.3 (connected components; the first setting tried of what
+  became the rule ``names``);
+* ``pac`` (consensus clustering, Senbabaoglu et al. 2014): 8 subsamples of
+  80% of up to 1,500 rows clustered into every k of the grid; k = the
+  smallest proportion of ambiguous pairs (co-clustered in more than 10% and
+  less than 90% of the subsamples where both were drawn);
+* ``plz_cap2mod``: a combination read from the table - ``plateau_z``'s k,
+  capped at the grid's k nearest to twice ``modularity``'s k.
+
 Usage::
 
     python scripts/bench_kselect.py > bench_kselect_dev.json            # dev sets
     python scripts/bench_kselect.py --profiles fast --skip-previous --cache /tmp/kselect_cache
     python scripts/bench_kselect.py --profiles accurate --sets 'b77*'
+    python scripts/bench_kselect.py --profiles fast --skip-previous --explore --cache /tmp/kselect_cache
     python scripts/bench_kselect.py --final --sample sample_data/calls.csv
 """
 
@@ -63,17 +86,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.preprocessing import normalize
 
 import callmine.discover as discover
 from callmine import clustering, kselect
 from callmine.embeddings import embeddings_available
+from callmine.naming import ClassTfidfTransformer
 from callmine.synth import generate_calls
+from callmine.text import TextNormalizer
 
 ROOT = Path(__file__).resolve().parents[1]
 B77 = ROOT.parent / "shared" / "data" / "banking77"
 TARGET = (62, 92)
 RULES = ("smooth", "knee", "plateau_z", "modularity")
+EXPLORE = ("sizecount", "names300", "pac", "plz_cap2mod")
 NEAR = np.log(1.2)
 
 
@@ -180,11 +211,15 @@ class Recorder:
 
     def choose_k(self, U, weight, Z=None, **kw):
         kw.pop("rule", None)  # discover passes its own k_rule: every rule is computed here
+        for key in ("docs", "name_clusters", "name_cosine"):  # (rule="names": see run)
+            kw.pop(key, None)
         graph = kw.pop("graph", None)  # (modularity in the graph discover gives, if any)
         if Z is None:
             Z = self._z if kw.get("spectral", True) else U
         if self.cache is not None and not self.cache.exists():
             save_inputs(self.cache, U, weight, Z, kw)
+        self.inputs = (U, weight)
+        self.seeds = (int(kw.get("kmeans_seed", 0)), bool(kw.get("spectral", True)))
         t0 = time.perf_counter()
         prev = clustering.choose_k(U, weight, **kw) if self.previous or self.use == "previous" \
             else (None, None, None)
@@ -222,7 +257,83 @@ class Recorder:
         discover.choose_k, discover.spectral_embedding, kselect.choose_k = self._saved
 
 
-def run(name, load, profile, *, final=False, use="smooth", cache="", previous=True) -> dict:
+def distinct_tokens(texts) -> np.ndarray:
+    """The distinct normalised texts, in the order of the rows of ``U`` (as discover makes them)."""
+    tokens = TextNormalizer(remove_boilerplate=True).fit_transform(texts)
+    if sum(not t for t in tokens) > len(texts) // 2:
+        tokens = TextNormalizer(remove_boilerplate=False).fit_transform(texts)
+    return np.unique(np.asarray(tokens, dtype=object))
+
+
+def size_and_name_counts(U, weight, keys, seed: int = 0, cosine: float = 0.3) -> dict:
+    """``sizecount`` and ``names``: counts read from one over-clustering into K' clusters."""
+    n = len(U)
+    kp = int(min(300, n // 5))
+    lab = KMeans(kp, n_init=1, random_state=seed).fit_predict(clustering.spectral_space(U, kp),
+                                                              sample_weight=weight)
+    size = np.bincount(lab, weights=weight, minlength=kp)
+    out = {"k_prime": kp, "sizecount": int((size >= weight.sum() / kp).sum()), "names": None}
+    if keys is not None and len(keys) == n:
+        counts = CountVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False,
+                                 min_df=2).fit_transform(list(keys))
+        member = sp.csr_matrix((weight.astype(np.float64), (lab, np.arange(n))), shape=(kp, n))
+        keep = np.flatnonzero(size > 0)
+        W = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(
+            (member @ counts)[keep])
+        W = normalize(sp.csr_matrix(W))
+        out["names"] = int(connected_components(sp.csr_matrix((W @ W.T) > cosine),
+                                                directed=False)[0])
+    return out
+
+
+def pac_curve(U, weight, grid, *, rows: int = 1500, runs: int = 8, share: float = 0.8,
+              seed: int = 0, band=(0.1, 0.9)) -> dict:
+    """Proportion of ambiguous clustering (Senbabaoglu et al. 2014) for every k of ``grid``."""
+    rs = np.random.RandomState(seed)
+    base = np.sort(rs.choice(len(U), min(len(U), rows), replace=False))
+    nb = len(base)
+    subs = [np.sort(rs.choice(nb, int(share * nb), replace=False)) for _ in range(runs)]
+    drawn = np.zeros((nb, runs))
+    for h, s in enumerate(subs):
+        drawn[s, h] = 1
+    both = drawn @ drawn.T
+    iu = np.triu_indices(nb, 1)
+    pairs = both[iu] > 0
+    out = {}
+    for k in grid:
+        if k >= int(share * nb):
+            continue
+        V = clustering.spectral_space(U[base], k)
+        together = np.zeros((nb, nb))
+        for h, s in enumerate(subs):
+            lab = KMeans(k, n_init=1, random_state=seed + h).fit_predict(
+                V[s], sample_weight=weight[base][s])
+            M = np.zeros((len(s), k))
+            M[np.arange(len(s)), lab] = 1
+            together[np.ix_(s, s)] += M @ M.T
+        c = (together[iu] / np.maximum(both[iu], 1))[pairs]
+        out[int(k)] = round(float(((c > band[0]) & (c < band[1])).mean()), 5)
+    return out
+
+
+def explore(U, weight, texts, picks: dict, grid) -> dict:
+    """The exploratory criteria of ``--explore`` on one set's inputs."""
+    t0 = time.perf_counter()
+    keys = distinct_tokens(texts)
+    sn = size_and_name_counts(U, weight, keys)
+    t1 = time.perf_counter()
+    pac = pac_curve(U, weight, grid)
+    t2 = time.perf_counter()
+    ks = np.asarray(grid)
+    cap = int(ks[np.argmin(np.abs(np.log(ks) - np.log(2 * picks["modularity"])))])
+    return {"k_sizecount": sn["sizecount"], "k_names300": sn["names"], "k_prime": sn["k_prime"],
+            "k_pac": min(pac, key=pac.get) if pac else None,
+            "k_plz_cap2mod": min(int(picks["plateau_z"]), cap), "pac_by_k": pac,
+            "seconds_size_names": round(t1 - t0, 1), "seconds_pac": round(t2 - t1, 1)}
+
+
+def run(name, load, profile, *, final=False, use="smooth", cache="", previous=True,
+        explore_too=False) -> dict:
     t0 = time.perf_counter()
     path = None if final else _cache_file(cache, name, profile)
     rec = Recorder(use=use, stop=not final, cache=path, previous=previous)
@@ -252,6 +363,19 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
                                        c["table"]["silhouette"].tolist())),
            "modularity_by_k": dict(zip(c["table"]["k"].astype(int).tolist(),
                                        c["table"]["modularity"].tolist()))}
+    t1 = time.perf_counter()
+    keys = distinct_tokens(texts)
+    U, weight = rec.inputs
+    if len(keys) == len(U):
+        out["k_names"], detail = kselect.name_count(U, weight, keys, random_state=rec.seeds[0],
+                                                    spectral=rec.seeds[1])
+        out["names_largest_group"] = detail["largest_group"]
+    else:  # (the rows of U are not the distinct normalised texts: not discover's inputs)
+        out["k_names"] = None
+    out["seconds_names"] = round(time.perf_counter() - t1, 1)
+    if explore_too:
+        out.update(explore(*rec.inputs, texts, {r: c[f"k_{r}"] for r in RULES},
+                           c["table"]["k"].astype(int).tolist()))
     if final:
         out.update({"rule_fitted": use, "k": int(d.n_clusters_),
                     "outlier_share": round(float((d.labels_ < 0).mean()), 4),
@@ -260,7 +384,9 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
                     "acc": round(100 * clustering.cluster_accuracy(y, d.labels_), 2),
                     "k_reason": d.k_reason_, "reason_previous": c["reason_previous"],
                     "k_selection": c["table"].to_dict(orient="list")})
-    ks = ", ".join(f"{r} {c[f'k_{r}']}" for r in ("previous",) + RULES)
+    ks = ", ".join(f"{r} {c[f'k_{r}']}" for r in ("previous",) + RULES) + f", names {out['k_names']}"
+    if explore_too:
+        ks += "; " + ", ".join(f"{r} {out[f'k_{r}']}" for r in EXPLORE)
     print(f"{name} {profile}: true {true_k}; {ks}; {secs:.0f}s", file=sys.stderr, flush=True)
     return out
 
@@ -270,8 +396,8 @@ def summary(rows) -> dict:
     out = {}
     for prof, g in r.groupby("profile"):
         s = {"sets": int(len(g))}
-        for rule in ("previous",) + RULES:
-            if g[f"k_{rule}"].isna().any():
+        for rule in ("previous",) + RULES + ("names",) + EXPLORE:
+            if f"k_{rule}" not in g or g[f"k_{rule}"].isna().any():
                 continue
             e = np.abs(np.log(g[f"k_{rule}"].astype(float) / g["true_k"]))
             s[rule] = {"median_abs_log_ratio": round(float(e.median()), 3),
@@ -298,6 +424,9 @@ def main(argv=None) -> int:
                    "<profile>.npz, or read them from there instead of fitting again")
     p.add_argument("--skip-previous", action="store_true",
                    help="do not run the previous criterion (clustering.choose_k)")
+    p.add_argument("--explore", action="store_true",
+                   help="development sets: also compute the exploratory criteria sizecount, "
+                        "names, pac and plz_cap2mod (not kselect rules; see the docstring)")
     args = p.parse_args(argv)
     profiles = [x for x in args.profiles.split(",") if x]
     if "accurate" in profiles and not embeddings_available():
@@ -321,7 +450,8 @@ def main(argv=None) -> int:
             continue
         for prof in profiles:
             rows.append(run(name, load, prof, final=args.final, use=args.rule,
-                            cache=args.cache, previous=not args.skip_previous))
+                            cache=args.cache, previous=not args.skip_previous,
+                            explore_too=args.explore and not args.final))
     out = {"mode": "final (scored once)" if args.final else "development",
            "rules": {"previous": "silhouette in the 30-dim spectral space, smallest k within "
                                  "5% of the best (callmine.clustering.choose_k)",
@@ -332,7 +462,19 @@ def main(argv=None) -> int:
                      "plateau_z": "silhouette in the text representation, smallest k within "
                                   "5% of the best",
                    "modularity": "highest modularity of the partition in the 10-nearest-"
-                                 "neighbour graph of the text representation"},
+                                 "neighbour graph of the text representation",
+                   "names": "distinct vocabularies among 150 over-clusters: groups of "
+                            "clusters whose class-based TF-IDF vectors have a cosine above "
+                            "0.25 (kselect.name_count)"},
+           **({"explored": {
+               "sizecount": "clusters of K' = min(300, rows/5) holding at least calls/K' "
+                            "calls (DeepAligned)",
+               "names300": "groups of the K' clusters whose class-based TF-IDF vectors "
+                           "have a cosine above 0.3 (connected components)",
+               "pac": "smallest proportion of ambiguous clustering over 8 subsamples of 80% "
+                      "(consensus clustering)",
+               "plz_cap2mod": "plateau_z's k capped at twice modularity's k"}}
+              if args.explore else {}),
            "runs": rows, "summary": summary(rows) if rows else {},
            "seconds_total": round(time.perf_counter() - t0, 1)}
     if args.final:
