@@ -99,3 +99,65 @@ def test_ppmi_of_nothing_is_zero_and_negative_counts_are_refused():
         ppmi(sp.csr_matrix([[0, -1], [-1, 0]]))
     with pytest.raises(CallmineError, match=r"context_alpha must be in \(0, 1\], got 2"):
         ppmi(sp.csr_matrix([[0, 1], [1, 0]]), context_alpha=2)
+
+
+# ------------------------------------------------------------ the discoverer option
+def _log():
+    """Three request types, each in two Russian and one Kazakh phrasing, with personal data."""
+    phr = {
+        "status": ["где моя заявка на пособие статус не меняется",
+                   "подал заявление неделю назад ответа нет",
+                   "өтініш бердім жауап жоқ"],
+        "password": ["забыл пароль от кабинета не могу войти", "не приходит смс код для входа",
+                     "құпия сөзді ұмытып қалдым кіре алмаймын"],
+        "pension": ["нужна справка о пенсионных отчислениях", "сколько мне начислено пенсии",
+                    "зейнетақы туралы анықтама керек"],
+    }
+    texts, truth = [], []
+    rs = np.random.RandomState(0)
+    for i in range(240):
+        t = list(phr)[i % 3]
+        texts.append(f"Абонент: {phr[t][rs.randint(3)]} мой телефон +7 701 {100 + i} 22 33")
+        truth.append(t)
+    return texts, truth
+
+
+def test_discoverer_word_vectors_change_only_centres_and_outliers_not_the_partition():
+    from callmine.discover import RequestTypeDiscoverer
+    texts, _ = _log()
+    args = dict(k=3, n_stability_runs=0, n_init=2, random_state=0)
+    on = RequestTypeDiscoverer(word_vectors=True, **args).fit(texts)
+    off = RequestTypeDiscoverer(word_vectors=False, **args).fit(texts)
+    assert off.word_vectors_ is None and on.word_vectors_ is not None
+    both = (on.labels_ >= 0) & (off.labels_ >= 0)
+    np.testing.assert_array_equal(on.labels_[both], off.labels_[both])
+    assert on.centroids_.shape[1] == off.centroids_.shape[1] + on.word_vectors_.n_components_
+    np.testing.assert_array_equal(on.predict(texts), on.labels_)
+
+
+def test_discoverer_word_vectors_see_only_redacted_normalised_words():
+    from callmine.discover import RequestTypeDiscoverer
+    texts, _ = _log()
+    d = RequestTypeDiscoverer(k=3, n_stability_runs=0, n_init=2, word_vectors=True).fit(texts)
+    words = list(d.word_vectors_.vocabulary_)
+    assert words and not [w for w in words if any(ch.isdigit() for ch in w)]
+    seen = {w for doc in d._feature_tokens(d.normalizer_.transform(texts)) for w in doc.split()}
+    assert set(words) <= seen and "<phone>" in words  # the normaliser's redacted tokens only
+
+
+def test_discoverer_word_vectors_auto_needs_a_thousand_distinct_calls():
+    from callmine.discover import RequestTypeDiscoverer
+    texts, _ = _log()
+    d = RequestTypeDiscoverer(k=3, n_stability_runs=0, n_init=2).fit(texts)
+    assert d.word_vectors == "auto" and d.word_vectors_ is None
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(word_vectors="yes"), "word_vectors must be 'auto', True or False, got 'yes'"),
+    (dict(word_vector_weight=-1), "word_vector_weight must be a number >= 0, got -1"),
+])
+def test_discoverer_word_vector_options_are_checked(kw, match):
+    from callmine.discover import RequestTypeDiscoverer
+    texts, _ = _log()
+    with pytest.raises(CallmineError, match=match):
+        RequestTypeDiscoverer(k=3, **kw).fit(texts)
