@@ -96,6 +96,19 @@ def _k_arg(value: str):
         raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'auto', got {value!r}") from None
 
 
+def _rounds_arg(value: str):
+    """--reweight: 'auto' or a number of rounds >= 0 (discover)."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0 or 'auto', got {value!r}")
+    return n
+
+
 def _overcluster_arg(value: str):
     """--overcluster: 'auto' or a number >= 1 (discover)."""
     if value.strip().lower() == "auto":
@@ -224,6 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph-space", default="auto", choices=("auto", "ngrams", "representation"),
                    help="rows the neighbour graph is built over: ngrams (auto, the default), the "
                         "sparse n-gram TF-IDF; representation, the reduced vectors (LSA; faster)")
+    p.add_argument("--reweight", default="auto", type=_rounds_arg, metavar="auto|N",
+                   help="rounds of term reweighting by concentration over the types found, each "
+                        "followed by a new partition (auto, the default: 1 for fast with the "
+                        "concept step, else 0; 0 is faster)")
+    p.add_argument("--word-vectors", default="auto", choices=("auto", "on", "off"),
+                   help="judge type centres, outliers and assignments next to word vectors "
+                        "learned from the calls (auto, the default: on with >= 1,000 distinct calls)")
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",
                    help="cross-lingual concept lexicon (ru/kk/en e-government terms mapped to one "

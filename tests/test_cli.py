@@ -171,3 +171,22 @@ def test_discover_graph_space_and_overcluster_options_reach_the_estimator(tmp_pa
         assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--overcluster", bad]) == 2
         assert "must be a number >= 1 or 'auto'" in capsys.readouterr().err
     assert main(["discover", str(path), "-o", str(tmp_path / "y"), "--graph-space", "lsa"]) == 2
+
+
+def test_discover_reweight_and_word_vector_options_reach_the_estimator(tmp_path, capsys):
+    import json
+
+    from callmine.synth import generate_calls
+
+    path = tmp_path / "calls.csv"  # enough distinct calls for the neighbour graph
+    generate_calls(120, seed=3).to_csv(path, index=False)
+    for rounds, vectors in ((0, "off"), (2, "on")):
+        out_dir = tmp_path / f"r{rounds}"
+        assert main(["discover", str(path), "-o", str(out_dir), "--k", "4", "--concepts", "on",
+                     "--reweight", str(rounds), "--word-vectors", vectors, "-q"]) == 0
+        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+        assert (summary["reweight_rounds"], summary["word_vectors"]) == (rounds, vectors == "on")
+    for bad in ("-1", "once"):
+        assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--reweight", bad]) == 2
+        assert "must be an integer >= 0 or 'auto'" in capsys.readouterr().err
+    assert main(["discover", str(path), "-o", str(tmp_path / "z"), "--word-vectors", "yes"]) == 2
