@@ -311,9 +311,14 @@ def _name_pairs(text: str, low: str, name: str, spans: list) -> None:
             nxt = _NAME_WORD.match(text, sp) if sp > j else None
             if nxt is not None and _is_surname(nxt.group(), latin):
                 end = nxt.end()
-            before = _WORD_BEFORE.search(text, max(0, i - 40), i)
-            if before is not None and _is_surname(before.group(1), latin):
-                start = before.start(1)
+            k = i  # the word before, by hand (a regular-expression search here costs more)
+            while k > 0 and text[k - 1] in " \t":
+                k -= 1
+            e = k
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if k < e < i and _is_surname(text[k:e], latin):
+                start = k
             span = (start, end) if (start, end) != (i, j) else None
             if span is not None:
                 sp = span[1]
@@ -377,6 +382,7 @@ def redact_names(
     full_names: bool = True,
     name_pairs: bool = True,
     words: set | None = None,
+    given: set | None = None,
     low: str | None = None,
 ) -> str:
     """Replace names given in self-introductions and full names with ``<PERSON>``.
@@ -396,6 +402,8 @@ def redact_names(
     words : set of str, optional
         The trigger words present in ``text`` when the caller already knows them
         (the fast path of :func:`callmine.pii.redact`); found here when None.
+    given : set of str, optional
+        The listed given names present (lower case), likewise.
     low : str, optional
         ``text.lower()`` when the caller has it.
 
@@ -447,7 +455,7 @@ def redact_names(
         if low is None:
             low = text.lower()
         if len(low) == len(text):
-            for name in given_names(low):
+            for name in (given_names(low) if given is None else given):
                 _name_pairs(text, low, name, spans)
     if not spans:
         return text

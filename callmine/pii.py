@@ -59,6 +59,7 @@ PLACEHOLDERS = ("<IIN>", "<PHONE>", "<CARD>", "<EMAIL>", "<IBAN>", "<PERSON>")
 
 # flags of the fast path (see _scan)
 _NUM, _NAME, _PATRO, _GIVEN = 1, 2, 4, 8
+_GIVEN_MARK = "="  # marks a given name among a chunk's trigger words
 
 _W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -138,17 +139,17 @@ _IIN_CONTEXT = re.compile(
 # --------------------------------------------------------------------------- fast path
 # Each distinct lower-cased whitespace-separated chunk is classified once: can it
 # be part of a number/e-mail/IBAN (_NUM), a self-introduction (_NAME) or a
-# patronymic (_PATRO) or a listed given name (_GIVEN)? A text none of whose chunks is
+# patronymic (_PATRO) or a listed given name (_GIVEN, kept with the trigger words)? A text none of whose chunks is
 # flagged is returned as is.
 
 _SAFE_NUMBER = re.compile(r"(?:1414|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?)$")
 _SEEN_LIMIT = 500_000  # distinct chunks kept before the caches start afresh
 
 
-def _new_state() -> tuple[set, set, dict, set, set]:
-    """Fresh chunk caches: seen chunks, number chunks, trigger chunks, patronymic chunks,
-    given-name chunks."""
-    return set(), set(), {}, set(), set()
+def _new_state() -> tuple[set, set, dict, set]:
+    """Fresh chunk caches: seen chunks, number chunks, name chunks (-> their trigger words and
+    given names), patronymic chunks."""
+    return set(), set(), {}, set()
 
 
 # Replaced (never cleared in place) when full, so that a thread still holding the
@@ -156,33 +157,34 @@ def _new_state() -> tuple[set, set, dict, set, set]:
 _STATE = _new_state()
 
 
-def _classify(chunk: str, num: set, name: dict, patro: set, given: set) -> None:
+def _classify(chunk: str, num: set, name: dict, patro: set) -> None:
     if "@" in chunk or (_DIGIT.search(chunk) is not None and not _SAFE_NUMBER.match(chunk.strip(_STRIP + "(«"))):
         num.add(chunk)
     found = chunk_trigger_words(chunk)  # also "здравствуйте,меня", "(оператор"
+    first = chunk_given_name(chunk)
+    if first is not None:
+        found += (_GIVEN_MARK + first,)  # a listed given name, kept with the trigger words
     if found:
         name[chunk] = found
     if _PATRO_END.search(chunk.rstrip(_STRIP)) is not None:
         patro.add(chunk)
-    if chunk_given_name(chunk) is not None:
-        given.add(chunk)
 
 
-def _scan(low: str) -> tuple[int, set | None]:
+def _scan(low: str) -> tuple[int, set | None, set | None]:
     """Which redaction passes can match the lower-cased text ``low``.
 
     Returns the flags and, when a self-introduction is possible, the trigger
-    words present.
+    words present, and the listed given names present.
     """
     global _STATE
     chunks = low.split()  # a list: set operations accept it, and building a set costs more
-    seen, num, name, patro, given = state = _STATE
+    seen, num, name, patro = state = _STATE
     if not seen.issuperset(chunks):
         if len(seen) > _SEEN_LIMIT:
-            seen, num, name, patro, given = state = _new_state()
+            seen, num, name, patro = state = _new_state()
             _STATE = state
         for c in set(chunks).difference(seen):
-            _classify(c, num, name, patro, given)
+            _classify(c, num, name, patro)
         seen.update(chunks)
     f = 0
     words = None
@@ -195,9 +197,17 @@ def _scan(low: str) -> tuple[int, set | None]:
             words.update(name[c])
     if not patro.isdisjoint(chunks):
         f |= _PATRO
-    if not given.isdisjoint(chunks):
-        f |= _GIVEN
-    return f, words
+    names = None
+    if words is not None:
+        names = {w[1:] for w in words if w[0] == _GIVEN_MARK}
+        if names:
+            f |= _GIVEN
+            words.difference_update(_GIVEN_MARK + w for w in names)
+            if not words:
+                f &= ~_NAME
+        else:
+            names = None
+    return f, words, names
 
 
 # --------------------------------------------------------------------------- replacers
@@ -400,7 +410,7 @@ def redact(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"redact expects a str, got {type(text).__name__}")
     low = text.lower()
-    flags, words = _scan(low)
+    flags, words, names = _scan(low)
     if not flags:
         return text
     if flags & _NUM:
@@ -410,7 +420,7 @@ def redact(text: str) -> str:
             low = None
     if flags & (_NAME | _PATRO | _GIVEN):
         text = redact_names(text, introductions=bool(flags & _NAME), full_names=bool(flags & _PATRO),
-                            name_pairs=bool(flags & _GIVEN),
+                            name_pairs=bool(flags & _GIVEN), given=names,
                             words=words or set(), low=low)
     return text
 
