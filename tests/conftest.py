@@ -51,3 +51,20 @@ def write_csv(path: Path, rows, *, header=("call_id", "text"), encoding="utf-8",
     w.writerows(rows)
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
+
+
+def wording_calls(groups, fillers, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Calls of request types asked in set wordings: for each ``(label, wordings, n)`` of
+    ``groups``, ``n`` calls alternating the wordings, each between two random ``fillers``
+    (so that no phrase is frequent enough to count as boilerplate); also the true labels."""
+    import numpy as np
+
+    rs = np.random.RandomState(seed)
+    texts, truth = [], []
+    for label, forms, n in groups:
+        for i in range(n):
+            words = ([fillers[rs.randint(len(fillers))]] + forms[i % len(forms)].split()
+                     + [fillers[rs.randint(len(fillers))]])
+            texts.append("Абонент: " + " ".join(words))
+            truth.append(label)
+    return texts, truth

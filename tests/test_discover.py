@@ -474,18 +474,12 @@ def test_concept_weight_must_not_be_negative():
 def make_split_type(seed: int = 0) -> tuple[list[str], list[str]]:
     """A large type asked in two wordings with no word in common (ru / kk password), 60 + 60
     calls, and a small type (pension, 20 calls). The two wordings only share the concept."""
-    rs = np.random.RandomState(seed)
+    from conftest import wording_calls
+
     groups = [("password", ["забыл пароль от портала", "пароль не подходит на портале"], 60),
               ("password", ["құпия сөз ұмытып қалдым", "құпия сөз есімде жоқ"], 60),
               ("pension", ["пенсионные отчисления не поступили", "зейнетақы жарна анықтама"], 20)]
-    texts, truth = [], []
-    for label, forms, n in groups:
-        for i in range(n):
-            words = ([_FILLERS[rs.randint(len(_FILLERS))]] + forms[i % 2].split()
-                     + [_FILLERS[rs.randint(len(_FILLERS))]])
-            texts.append("Абонент: " + " ".join(words))
-            truth.append(label)
-    return texts, truth
+    return wording_calls(groups, _FILLERS, seed)
 
 
 STEXTS, STRUTH = make_split_type()

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from callmine.discover import RequestTypeDiscoverer, cluster_accuracy
 from callmine.errors import CallmineError
 from callmine.reweight import concentration, reweight_columns
+from conftest import wording_calls
 
 # columns: a word of cluster 0 only, a word of every cluster, a word never seen,
 # a word mostly in cluster 1
@@ -99,19 +100,7 @@ _FILL = ["пожалуйста", "срочно", "подскажите", "алл
          "мама", "брат", "давно", "опять"]
 
 
-def _calls():
-    rs = np.random.RandomState(0)
-    texts, truth = [], []
-    for label, forms, n in _FORMS:
-        for i in range(n):
-            words = ([_FILL[rs.randint(len(_FILL))]] + forms[i % 2].split()
-                     + [_FILL[rs.randint(len(_FILL))]])
-            texts.append("Абонент: " + " ".join(words))
-            truth.append(label)
-    return texts, truth
-
-
-TEXTS, TRUTH = _calls()
+TEXTS, TRUTH = wording_calls(_FORMS, _FILL)
 KW = dict(k=2, concepts=True, outlier_threshold=None, n_stability_runs=2, n_init=3)
 
 
