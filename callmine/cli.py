@@ -86,27 +86,21 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
 _positive_int = _int_at_least(1)
 
 
-def _k_arg(value: str):
-    """--k: 'auto' or an integer >= 2 (discover, issue #5)."""
-    if value.strip().lower() == "auto":
-        return "auto"
-    try:
-        return _int_at_least(2)(value)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 2 or 'auto', got {value!r}") from None
+def _auto_or_int(minimum: int) -> Callable[[str], object]:
+    """An argparse ``type``: 'auto' or a whole number >= ``minimum``."""
+    def parse(value: str):
+        if value.strip().lower() == "auto":
+            return "auto"
+        try:
+            return _int_at_least(minimum)(value)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(
+                f"must be an integer >= {minimum} or 'auto', got {value!r}") from None
+    return parse
 
 
-def _rounds_arg(value: str):
-    """--reweight: 'auto' or a number of rounds >= 0 (discover)."""
-    if value.strip().lower() == "auto":
-        return "auto"
-    try:
-        n = int(value)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0 or 'auto', got {value!r}")
-    return n
+_k_arg = _auto_or_int(2)  # --k (discover, report)
+_rounds_arg = _auto_or_int(0)  # --reweight (discover)
 
 
 def _overcluster_arg(value: str):
