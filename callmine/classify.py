@@ -108,6 +108,11 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         return tags
 
 
+def _linear_svm(C, random_state, max_iter: int = 10_000) -> LinearSVC:
+    """The linear SVM of both profiles (Crammer-Singer multi-class)."""
+    return LinearSVC(C=C, multi_class="crammer_singer", random_state=random_state, max_iter=max_iter)
+
+
 class NeighbourBlendSVC(ClassifierMixin, BaseEstimator):
     """Linear SVM on all features plus a soft nearest-neighbour vote on the embedding block.
 
@@ -177,8 +182,7 @@ class NeighbourBlendSVC(ClassifierMixin, BaseEstimator):
         if not (isinstance(self.neighbour_weight, numbers.Real) and self.neighbour_weight >= 0):
             raise CallmineError(f"neighbour_weight must be a number >= 0; got {self.neighbour_weight!r}")
         E = self._embeddings(X)
-        self.svm_ = LinearSVC(C=self.C, multi_class="crammer_singer", random_state=self.random_state,
-                              max_iter=self.max_iter).fit(X, y)
+        self.svm_ = _linear_svm(self.C, self.random_state, self.max_iter).fit(X, y)
         self.classes_ = self.svm_.classes_
         codes = np.searchsorted(self.classes_, np.asarray(y))
         order = np.argsort(codes, kind="stable")
@@ -336,8 +340,7 @@ class RequestTypeClassifier(ClassifierMixin, BaseEstimator):
                                char_ngram_range=self.char_ngram_range, min_df=self.min_df)
 
     def _svm(self):
-        return LinearSVC(C=self.C, multi_class="crammer_singer", random_state=self.random_state,
-                         max_iter=10_000)
+        return _linear_svm(self.C, self.random_state)
 
     def _build(self) -> Pipeline:
         if self.profile == "fast":
