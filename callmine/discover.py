@@ -500,7 +500,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         return [speaker_text(t) for t in texts]
 
     def _represent(self, texts: Sequence[str], tokens: Sequence[str] | None = None, *,
-                   graph_rows: bool = False, regraph: bool = False):
+                   ftokens: Sequence[str] | None = None, graph_rows: bool = False,
+                   regraph: bool = False):
         """L2-normalised representation ``Z`` of raw texts (tokens if already normalised).
 
         With ``graph_rows``, returns ``(Z, G)``: ``G`` is ``Z`` with the LSA
@@ -508,11 +509,14 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         (``graph_space="ngrams"``), built from the same embedding and concept
         blocks. With ``regraph`` as well, ``(Z, G, S, rows)``: ``S`` the
         L2-normalised sparse n-gram rows and ``rows(S2)`` the graph rows
-        built with ``S2`` in their place (``reweight``).
+        built with ``S2`` in their place (``reweight``). ``ftokens``: the
+        :meth:`_feature_tokens` of ``tokens`` when already made.
         """
         if tokens is None:
             tokens = self.normalizer_.transform(texts)
-        S = self.featurizer_.transform(self._feature_tokens(tokens))
+        if ftokens is None:
+            ftokens = self._feature_tokens(tokens)
+        S = self.featurizer_.transform(ftokens)
         Z = normalize(np.asarray(self.svd_.transform(S), dtype=np.float64))
         E = C = None
         if self.embedder_ is not None:
@@ -595,25 +599,25 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.concept_vectorizer_ = TfidfVectorizer(analyzer=str.split, binary=True,
                                                    lowercase=False).fit(docs)
 
-    def _fit_word_vectors(self, tokens: Sequence[str], weight: np.ndarray) -> None:
-        """Learn ``word_vectors_`` from distinct normalised calls (None: off / too few words)."""
+    def _fit_word_vectors(self, ftokens: Sequence[str], weight: np.ndarray) -> None:
+        """Learn ``word_vectors_`` from the feature tokens of distinct calls (None: off / too few)."""
         self.word_vectors_ = None
         if self.word_vectors is False or float(self.word_vector_weight) == 0 or (
-                isinstance(self.word_vectors, str) and len(tokens) < _WORD_VECTORS_MIN_CALLS):
+                isinstance(self.word_vectors, str) and len(ftokens) < _WORD_VECTORS_MIN_CALLS):
             return
         from callmine.wordvec import CallWordVectors
         try:
             self.word_vectors_ = CallWordVectors(random_state=self._seed(7)).fit(
-                self._feature_tokens(tokens), sample_weight=weight)
+                ftokens, sample_weight=weight)
         except CallmineError:  # fewer than 2 words in 2+ distinct calls: nothing to learn
             self.word_vectors_ = None
 
-    def _centre_space(self, Z: np.ndarray, tokens: Sequence[str]) -> np.ndarray:
-        """``Z`` next to the word-vector block, rows L2-normalised (centres, outliers)."""
+    def _centre_space(self, Z: np.ndarray, ftokens: Sequence[str]) -> np.ndarray:
+        """``Z`` next to the word-vector block of the feature tokens, rows L2-normalised."""
         wv = getattr(self, "word_vectors_", None)
         if wv is None:
             return Z
-        V = wv.transform(self._feature_tokens(tokens))
+        V = wv.transform(ftokens)
         return _stack(Z, float(self.word_vector_weight) * V)
 
     def _outliers(self, Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -663,7 +667,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                            min_df=2 if n_fit >= 50 else 1)
         self._fit_concepts(fit_texts, tokens)
         self._say(self.concepts_reason_)
-        S = self.featurizer_.fit_transform(self._feature_tokens(tokens))
+        ftok = self._feature_tokens(tokens)
+        S = self.featurizer_.fit_transform(ftok)
         n_comp = max(1, min(int(self.n_components), S.shape[1] - 1, max(2, n_fit // 2)))
         self.svd_ = TruncatedSVD(n_comp, random_state=self._seed(5)).fit(S)
         self.embedder_ = None
@@ -680,8 +685,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             raise CallmineError(f"k={k} is more than the {n_uniq} distinct texts "
                                 f"(after normalisation) to fit on")
         self.graph_space_ = self._graph_space_used()
+        ftok_u = [ftok[i] for i in first]
         Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first],
-                             graph_rows=self.graph_space_ == "ngrams",
+                             ftokens=ftok_u, graph_rows=self.graph_space_ == "ngrams",
                              regraph=self.graph_space_ == "ngrams")
         Su = rows_with = None  # n-gram rows and graph-row builder, for reweight
         if isinstance(Zu, tuple):
@@ -693,7 +699,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         use_graph = n_uniq >= max(20, 3 * (k if k != "auto" else 2))
         decay = self._decay()
         embed_args = dict(n_neighbors=int(self.n_neighbors), random_state=self._seed(1))
-        U = lam = None
+        U = None
         graphs = {}  # one kNN graph per row matrix (Zu, Gu; the same one when Gu is Zu)
 
         def graph_over(rows):
@@ -730,18 +736,22 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         else:
             self.k_selection_ = None
             self.k_reason_ = f"k={k} was given"
+        def space_of(rows, graph):
+            """The space KMeans clusters: the spectral embedding of ``graph`` over ``rows``."""
+            if decay is None:
+                return spectral_space(spectral_embedding(
+                    rows, n_components=int(self.spectral_dim), graph=graph, **embed_args), k)
+            # all ceil(1.5 k) coordinates, damped by their eigenvalue (see diffusion_space)
+            V, lam = spectral_embedding(rows, n_components=spectral_dims(k), graph=graph,
+                                        return_eigenvalues=True, **embed_args)
+            return diffusion_space(V, lam, k, decay)
+
         if not use_graph:
             U = Zu
-        elif decay is None:
-            if U is None or Gu is not Zu:
-                U = spectral_embedding(Gu, n_components=int(self.spectral_dim),
-                                       graph=graph_over(Gu), **embed_args)
-            U = spectral_space(U, k)
+        elif decay is None and U is not None and Gu is Zu:
+            U = spectral_space(U, k)  # the embedding k was chosen on
         else:
-            # all ceil(1.5 k) coordinates, damped by their eigenvalue (see diffusion_space)
-            U, lam = spectral_embedding(Gu, n_components=spectral_dims(k), graph=graph_over(Gu),
-                                        return_eigenvalues=True, **embed_args)
-            U = diffusion_space(U, lam, k, decay)
+            U = space_of(Gu, graph_over(Gu))
         self.partition_ = self._partition_used()
         profiles = None
         if self.partition_ == "concept_merge":
@@ -765,23 +775,15 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             self._say(f"reweighting the n-grams by their concentration over the {k} types "
                       f"(round {r + 1})")
             Gu = rows_with(reweight_columns(Su, part, weight))
-            if decay is None:
-                U = spectral_space(spectral_embedding(
-                    Gu, n_components=int(self.spectral_dim),
-                    graph=knn_graph(Gu, int(self.n_neighbors)), **embed_args), k)
-            else:
-                U, lam = spectral_embedding(Gu, n_components=spectral_dims(k),
-                                            graph=knn_graph(Gu, int(self.n_neighbors)),
-                                            return_eigenvalues=True, **embed_args)
-                U = diffusion_space(U, lam, k, decay)
+            U = space_of(Gu, knn_graph(Gu, int(self.n_neighbors)))
             part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
         # number types by size, largest first (ties: first seen)
         uniq_labels, k = order_by_size(part, weight, k)
         self.n_clusters_ = k
 
         # centres, outliers and examples are judged next to the word vectors (word_vectors)
-        self._fit_word_vectors([tokens[i] for i in first], weight)
-        Zu = self._centre_space(Zu, [tokens[i] for i in first])
+        self._fit_word_vectors(ftok_u, weight)
+        Zu = self._centre_space(Zu, ftok_u)
         cent = np.vstack([np.average(Zu[uniq_labels == c], axis=0, weights=weight[uniq_labels == c])
                           for c in range(k)])
         self.centroids_ = normalize(cent)
@@ -828,7 +830,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         for i in range(0, len(texts), bs):
             batch = texts[i:i + bs]
             tokens = self.normalizer_.transform(batch)
-            Z = self._centre_space(self._represent(batch, tokens), tokens)
+            ftokens = self._feature_tokens(tokens)
+            Z = self._centre_space(self._represent(batch, tokens, ftokens=ftokens), ftokens)
             lab = (Z @ self.centroids_.T).argmax(axis=1) if len(Z) else np.empty(0, int)
             out[i:i + bs] = self._outliers(Z, lab)
         return out
