@@ -105,18 +105,18 @@ GRAPH_SPACES = ("auto", "representation", "ngrams")
 #: the calls is not in the most common language (``callmine.text.detect_language``).
 _MULTILINGUAL_SHARE = 0.1
 #: ``spectral_decay="auto"`` per profile, chosen on BANKING77 train samples and synthetic
-#: logs of other seeds (docs/discover.md): the damped 1.5 k coordinates helped ``accurate``
+#: logs of other seeds (docs/discover_dev.md): the damped 1.5 k coordinates helped ``accurate``
 #: on both, ``fast`` only on BANKING77 (and cost it 3 ACC points on the synthetic logs).
 _AUTO_DECAY = {"fast": None, "accurate": 0.2}
 #: ``overcluster="auto"`` per profile: with the n-gram neighbour graph, 2 k clusters before the
 #: concept merge gave ``fast`` +2.9 ACC on synthetic logs of other seeds (9 runs); ``accurate``
-#: was mixed (+2.3 / -3.1 in 2 runs), so it keeps 1.5 (docs/discover.md).
+#: was mixed (+2.3 / -3.1 in 2 runs), so it keeps 1.5 (docs/discover_dev.md).
 _AUTO_OVERCLUSTER = {"fast": 2.0, "accurate": 1.5}
 #: ``word_vectors="auto"`` learns word vectors when the fit sample has at least this many
-#: distinct normalised calls (docs/discover.md).
+#: distinct normalised calls (docs/discover_dev.md).
 _WORD_VECTORS_MIN_CALLS = 1000
 #: ``reweight="auto"``: feedback rounds per profile when the concept step is on (synthetic logs
-#: of other seeds, docs/discover.md); ``accurate`` was not measured, and without concepts
+#: of other seeds, docs/discover_dev.md); ``accurate`` was not measured, and without concepts
 #: (BANKING77 train samples) the reweighting cost 3-5 ACC points, so it stays off there.
 _AUTO_REWEIGHT = {"fast": 1, "accurate": 0}
 
@@ -200,7 +200,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         sparse n-gram TF-IDF it was reduced from (the SVD blurs the words
         that tell close request types apart). ``"auto"``: ``"ngrams"`` for
         both profiles (better on synthetic logs of other seeds and BANKING77
-        train samples for ``fast`` and for ``accurate``, docs/discover.md;
+        train samples for ``fast`` and for ``accurate``, docs/discover_dev.md;
         ``accurate`` then builds its graph 2-3x slower). Only the graph
         whose spectral embedding is clustered into the types changes: ``k="auto"`` still chooses k
         on the graph over ``Z``, and centres, outliers and :meth:`predict`
@@ -227,11 +227,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         needs the concept step, plain KMeans without it. ``"auto"``:
         ``"concept_merge"`` when the concept step is on, ``"kmeans"``
         otherwise (chosen on synthetic logs of other seeds and BANKING77
-        train samples, see docs/discover.md).
+        train samples, see docs/discover_dev.md).
     overcluster : "auto" or float, default="auto"
         Clusters made before the merge of ``"concept_merge"``, as a multiple
         of k (>= 1). ``"auto"``: 2.0 for ``fast``, 1.5 for ``accurate``
-        (chosen on synthetic logs of other seeds, docs/discover.md).
+        (chosen on synthetic logs of other seeds, docs/discover_dev.md).
     reweight : "auto" or int >= 0, default="auto"
         Rounds of term reweighting by cluster concentration (a class-based
         TF-IDF feedback loop): after the partition, every column of the
@@ -243,7 +243,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         is rebuilt over the reweighted rows and clustered again. Only with
         the n-gram neighbour graph (``graph_space`` ``"ngrams"``/``"auto"``);
         0 otherwise. ``"auto"``: 1 round for ``fast`` when the concept step
-        is on, 0 otherwise (docs/discover.md: it helped the synthetic
+        is on, 0 otherwise (docs/discover_dev.md: it helped the synthetic
         multilingual logs and cost BANKING77 train samples 3-5 ACC points).
     outlier_threshold : float or None, default=3.5
         Robust z-score of the distance to the type centre above which a
@@ -283,7 +283,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         type meet through the words they share, so fewer calls of a type
         are cut as outliers (synthetic logs of other seeds: +0.7 to +0.9
         ACC at k = 35, the same partition; BANKING77 train samples: within
-        +-0.3, docs/discover.md). The partition and the choice of k do not
+        +-0.3, docs/discover_dev.md). The partition and the choice of k do not
         use it. ``"auto"``: on when the fit sample has at least 1,000
         distinct normalised calls (co-occurrence statistics need many calls;
         on a few dozen, the vectors are noise). A call none of whose words
@@ -476,7 +476,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     def _n_over(self, k: int, n: int) -> int:
         """Clusters made before the concept merge: ceil(overcluster * k), at most n."""
         over = self.overcluster
-        if isinstance(over, str):  # "auto", chosen on the development logs (docs/discover.md)
+        if isinstance(over, str):  # "auto", chosen on the development logs (docs/discover_dev.md)
             over = _AUTO_OVERCLUSTER[self.profile]
         return int(min(max(k, int(np.ceil(float(over) * k))), max(k, n)))
 
