@@ -11,6 +11,10 @@ same run**:
 * ``names``: :func:`callmine.kselect.name_count` (the rule
   ``k_rule="names"``: distinct vocabularies among 150 over-clusters, cosine
   0.25) on the same inputs, with the normalised texts of the set;
+* ``vocab``: :func:`callmine.kselect.vocab_count` (the rule ``"vocab"``,
+  sixth session: over-clusters of about 15 distinct calls each, 150-500 of
+  them, joined when mutual 5-nearest neighbours with a cosine above 0.25,
+  averaged over 3 KMeans seeds) on the same inputs and texts;
 * ``smooth``, ``knee``, ``plateau_z``, ``modularity``:
   :func:`callmine.kselect.choose_k` - one table per set (the silhouette in
   the text representation and the modularity in its 10-nearest-neighbour
@@ -20,7 +24,10 @@ same run**:
   modularity).
 
 The summary gives, per rule and profile, the median of ``|log(k / true k)|``
-and the number of sets whose k is within 20% of the truth.
+and the number of sets whose k is within 20% of the truth. ``seed_check``
+gives, per set, ``names`` at the discoverer's KMeans seed and the next two,
+and ``vocab`` (itself a 3-seed average) at that seed, +100 and +200: how much
+the count moves with the seed.
 
 Development sets (``--dev``, the default; no test data):
 
@@ -73,6 +80,7 @@ Usage::
     python scripts/bench_kselect.py --profiles accurate --sets 'b77*'
     python scripts/bench_kselect.py --profiles fast --skip-previous --explore --cache /tmp/kselect_cache
     python scripts/bench_kselect.py --final --sample sample_data/calls.csv
+    python scripts/bench_kselect.py --profiles fast --skip-previous --cache /tmp/kcache  # + vocab
 """
 
 from __future__ import annotations
@@ -373,6 +381,23 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
     else:  # (the rows of U are not the distinct normalised texts: not discover's inputs)
         out["k_names"] = None
     out["seconds_names"] = round(time.perf_counter() - t1, 1)
+    t1 = time.perf_counter()
+    if len(keys) == len(U):
+        seed, spec = rec.seeds
+        out["k_vocab"], detail = kselect.vocab_count(U, weight, keys, random_state=seed,
+                                                     spectral=spec)
+        out["vocab_counts"] = detail["counts"]
+        out["vocab_clusters"] = detail["clusters"]
+        out["seed_check"] = {
+            "names": [out["k_names"]] + [kselect.name_count(U, weight, keys, spectral=spec,
+                                                            random_state=seed + i)[0]
+                                         for i in (1, 2)],
+            "vocab": [out["k_vocab"]] + [kselect.vocab_count(U, weight, keys, spectral=spec,
+                                                             random_state=seed + i)[0]
+                                         for i in (100, 200)]}
+    else:
+        out["k_vocab"] = None
+    out["seconds_vocab"] = round(time.perf_counter() - t1, 1)
     if explore_too:
         out.update(explore(*rec.inputs, texts, {r: c[f"k_{r}"] for r in RULES},
                            c["table"]["k"].astype(int).tolist()))
@@ -384,7 +409,8 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
                     "acc": round(100 * clustering.cluster_accuracy(y, d.labels_), 2),
                     "k_reason": d.k_reason_, "reason_previous": c["reason_previous"],
                     "k_selection": c["table"].to_dict(orient="list")})
-    ks = ", ".join(f"{r} {c[f'k_{r}']}" for r in ("previous",) + RULES) + f", names {out['k_names']}"
+    ks = ", ".join(f"{r} {c[f'k_{r}']}" for r in ("previous",) + RULES) + \
+        f", names {out['k_names']}, vocab {out['k_vocab']} {out.get('seed_check', '')}"
     if explore_too:
         ks += "; " + ", ".join(f"{r} {out[f'k_{r}']}" for r in EXPLORE)
     print(f"{name} {profile}: true {true_k}; {ks}; {secs:.0f}s", file=sys.stderr, flush=True)
@@ -396,7 +422,7 @@ def summary(rows) -> dict:
     out = {}
     for prof, g in r.groupby("profile"):
         s = {"sets": int(len(g))}
-        for rule in ("previous",) + RULES + ("names",) + EXPLORE:
+        for rule in ("previous",) + RULES + ("names", "vocab") + EXPLORE:
             if f"k_{rule}" not in g or g[f"k_{rule}"].isna().any():
                 continue
             e = np.abs(np.log(g[f"k_{rule}"].astype(float) / g["true_k"]))
@@ -465,7 +491,11 @@ def main(argv=None) -> int:
                                  "neighbour graph of the text representation",
                    "names": "distinct vocabularies among 150 over-clusters: groups of "
                             "clusters whose class-based TF-IDF vectors have a cosine above "
-                            "0.25 (kselect.name_count)"},
+                            "0.25 (kselect.name_count)",
+                   "vocab": "distinct vocabularies among rows/15 over-clusters (150-500): "
+                            "groups of clusters that are mutual 5-nearest neighbours with a "
+                            "c-TF-IDF cosine above 0.25, averaged over 3 KMeans seeds "
+                            "(kselect.vocab_count)"},
            **({"explored": {
                "sizecount": "clusters of K' = min(300, rows/5) holding at least calls/K' "
                             "calls (DeepAligned)",
