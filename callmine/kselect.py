@@ -279,7 +279,7 @@ def _cluster_vectors(U, weight, counts, m, spectral, seed):
 
 
 def _mutual_groups(S: np.ndarray, neighbours: int, cosine: float) -> np.ndarray:
-    """Connected components of the links between mutual ``neighbours``-nearest rows above ``cosine``."""
+    """Connected components of the links of mutual ``neighbours``-nearest rows over ``cosine``."""
     S = np.array(S, dtype=np.float64)
     np.fill_diagonal(S, -np.inf)
     r = int(min(neighbours, len(S) - 1))

@@ -38,13 +38,18 @@ Development sets (``--dev``, the default; no test data):
   random intents; ``b77tr_{20,40}_all_s1``: all train requests of them;
 * ``syn{7,11,13}_35``: 20,000 synthetic calls (:mod:`callmine.synth`, seeds
   7, 11, 13; 35 types); ``syn13_35_n5000``: the first 5,000 of seed 13;
-  ``syn7_15types`` / ``syn11_25types``: the calls of 15 / 25 random types.
+  ``syn7_15types`` / ``syn11_25types``: the calls of 15 / 25 random types;
+* ``syn17_35``, ``syn23_35_n10000``, ``syn29_35_n2000`` (sixth session, added
+  after the rule ``vocab`` was chosen, to confirm it): 20,000 calls of seed
+  17, the first 10,000 of seed 23, the first 2,000 of seed 29.
 
 With ``--final``: BANKING77 ``test.csv`` (3,080 requests, 77 intents; target
 of issue 5: 77 +/- 15) and ``--sample`` (``sample_data/calls.csv``, seed 0,
 35 types), each fitted completely with the rule of ``--rule`` so that the
-outlier share, NMI and ARI at the chosen k are reported too. Run it once,
-after the rule was chosen on the development sets.
+outlier share, NMI and ARI at the chosen k are reported too (``--rule names``
+or ``vocab`` count on the set's own normalised texts, as the discoverer would
+with that ``k_rule``). Run it once, after the rule was chosen on the
+development sets.
 
 ``--cache DIR`` saves the inputs of the criterion of each development set
 and profile (spectral embedding, weights, representation: what the
@@ -150,7 +155,11 @@ def dev_sets() -> dict:
             for k, v in sets.items()}
     for name, seed, n_types, rows in (("syn7_35", 7, 0, None), ("syn7_15types", 7, 15, None),
                                       ("syn11_35", 11, 0, None), ("syn11_25types", 11, 25, None),
-                                      ("syn13_35", 13, 0, None), ("syn13_35_n5000", 13, 0, 5000)):
+                                      ("syn13_35", 13, 0, None), ("syn13_35_n5000", 13, 0, 5000),
+                                      # added in the sixth session after the rule vocab was
+                                      # chosen: fresh logs of other sizes to confirm it on
+                                      ("syn17_35", 17, 0, None), ("syn23_35_n10000", 23, 0, 10000),
+                                      ("syn29_35_n2000", 29, 0, 2000)):
         sets[name] = lambda seed=seed, n_types=n_types, rows=rows: _synthetic(seed, n_types,
                                                                              rows)
     return sets
@@ -251,6 +260,16 @@ class Recorder:
             raise _Stop
         if self.use == "previous":
             return prev
+        if self.use in ("names", "vocab"):  # (--final --rule names|vocab: the texts are ours)
+            count = (kselect.name_count if self.use == "names" else kselect.vocab_count)(
+                U, weight, self.keys, random_state=self.seeds[0], spectral=self.seeds[1])
+            lo, hi = kw.get("k_range", (5, 150))
+            kept = int(min(max(count[0], lo), hi, len(U) - 1))
+            if kept != count[0]:
+                count = (kept, {**count[1], "count": count[0]})
+            pick = kselect.pick_k(table, self.use, about=about, names=count)
+            self.result["table"] = pick[1]
+            return pick
         return picks[self.use]
 
     def __enter__(self):
@@ -346,6 +365,7 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
     path = None if final else _cache_file(cache, name, profile)
     rec = Recorder(use=use, stop=not final, cache=path, previous=previous)
     texts, y = load()
+    rec.keys = distinct_tokens(texts)  # the rows of U, for --rule names|vocab
     d = None
     if path is not None and path.exists():
         U, weight, Z, kw = load_inputs(path)
@@ -372,7 +392,7 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
            "modularity_by_k": dict(zip(c["table"]["k"].astype(int).tolist(),
                                        c["table"]["modularity"].tolist()))}
     t1 = time.perf_counter()
-    keys = distinct_tokens(texts)
+    keys = rec.keys
     U, weight = rec.inputs
     if len(keys) == len(U):
         out["k_names"], detail = kselect.name_count(U, weight, keys, random_state=rec.seeds[0],
@@ -441,7 +461,7 @@ def main(argv=None) -> int:
                                               "(default: all development sets)")
     p.add_argument("--final", action="store_true",
                    help="score BANKING77 test.csv (and --sample) instead, fitted with --rule")
-    p.add_argument("--rule", default="smooth", choices=("previous",) + RULES,
+    p.add_argument("--rule", default="smooth", choices=("previous",) + RULES + ("names", "vocab"),
                    help="with --final: the rule whose k the fit uses (default smooth)")
     p.add_argument("--sample", default="", help="with --final: also score this file "
                                                 "(e.g. sample_data/calls.csv)")
