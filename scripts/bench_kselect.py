@@ -86,6 +86,7 @@ Usage::
     python scripts/bench_kselect.py --profiles fast --skip-previous --explore --cache /tmp/kselect_cache
     python scripts/bench_kselect.py --final --sample sample_data/calls.csv
     python scripts/bench_kselect.py --profiles fast --skip-previous --cache /tmp/kcache  # + vocab
+    python scripts/bench_kselect.py --fit --rule vocab --sets syn7_35 --skip-previous  # dev, NMI...
 """
 
 from __future__ import annotations
@@ -468,6 +469,9 @@ def main(argv=None) -> int:
     p.add_argument("--cache", default="", help="development sets: save the inputs of the "
                    "criterion (spectral embedding, weights, representation) to DIR/<set>_"
                    "<profile>.npz, or read them from there instead of fitting again")
+    p.add_argument("--fit", action="store_true",
+                   help="development sets: fit each set completely with --rule's k and report "
+                        "NMI, ARI, ACC and outliers, as --final does (no cache)")
     p.add_argument("--skip-previous", action="store_true",
                    help="do not run the previous criterion (clustering.choose_k)")
     p.add_argument("--explore", action="store_true",
@@ -495,10 +499,11 @@ def main(argv=None) -> int:
         if pats and not any(fnmatch.fnmatch(name, q) for q in pats):
             continue
         for prof in profiles:
-            rows.append(run(name, load, prof, final=args.final, use=args.rule,
+            rows.append(run(name, load, prof, final=args.final or args.fit, use=args.rule,
                             cache=args.cache, previous=not args.skip_previous,
                             explore_too=args.explore and not args.final))
-    out = {"mode": "final (scored once)" if args.final else "development",
+    out = {"mode": "final (scored once)" if args.final else
+           "development, fitted with " + args.rule if args.fit else "development",
            "rules": {"previous": "silhouette in the 30-dim spectral space, smallest k within "
                                  "5% of the best (callmine.clustering.choose_k)",
                      "smooth": "silhouette in the text representation averaged over 5 "
