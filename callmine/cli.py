@@ -211,15 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", default="auto", type=_k_arg, metavar="N|auto",
                    help="number of request types, or 'auto' (default): chosen by --k-rule; "
                         "the table is written to OUT_DIR/k_selection.csv")
-    p.add_argument("--k-rule", default="smooth",
-                   choices=("smooth", "plateau", "knee", "modularity", "names"),
-                   help="how --k auto chooses: smooth (default), the smallest k whose silhouette "
-                        "in the text representation, averaged over 5 neighbouring k, is within "
-                        "10%% of the best average; plateau, the smallest k whose silhouette in "
-                        "the spectral space is within 5%% of the best (faster); knee, the knee of "
-                        "the silhouette against log k (errs towards more types); modularity, the "
-                        "partition with the highest modularity in the neighbour graph; names, "
-                        "the number of distinct vocabularies among 150 small clusters")
+    p.add_argument("--k-rule", default="vocab",
+                   choices=("vocab", "smooth", "plateau", "knee", "modularity", "names"),
+                   help="how --k auto chooses: vocab (default), the number of distinct "
+                        "vocabularies among small clusters of the calls (mutual nearest clusters "
+                        "whose distinctive words agree are one type); smooth, the smallest k "
+                        "whose silhouette in the text representation, averaged over 5 "
+                        "neighbouring k, is within 10%% of the best average; plateau, the "
+                        "smallest k whose silhouette in the spectral space is within 5%% of the "
+                        "best (faster); knee, the knee of the silhouette against log k (errs "
+                        "towards more types); modularity, the partition with the highest "
+                        "modularity in the neighbour graph; names, the number of distinct "
+                        "vocabularies among 150 small clusters joined by any link")
     _add_profile(p)
     p.add_argument("--partition", default="auto", choices=("auto", "kmeans", "concept_merge"),
                    help="how the types are formed: auto (default): concept_merge when the concept "

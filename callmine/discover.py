@@ -42,15 +42,19 @@ Method
    rows is scaled by how concentrated it is over the types found
    (:func:`callmine.reweight.concentration`; words shared by many types lose
    weight), the graph is rebuilt and the calls are clustered again.
-5. **Number of types** (``k="auto"``): KMeans for every k of a grid, each
-   partition scored by its silhouette in ``Z`` (sampled); ``k_rule="smooth"``
-   (default) averages that curve over 5 neighbouring k and takes the
-   *smallest* k whose average is within 10% of the best average, unless one
-   k stands clearly above the rest (:func:`callmine.kselect.choose_k`,
-   ``docs/kselect.md``). ``"plateau"``: the smallest k whose silhouette in
-   the spectral space is within ``k_tolerance`` (5%) of the best;
-   ``"knee"``: the knee of the curve in ``Z`` against log k (more types).
-   The table is kept in ``k_selection_``.
+5. **Number of types** (``k="auto"``): ``k_rule="vocab"`` (default)
+   over-clusters the calls (KMeans, about one cluster per 15 distinct calls,
+   150-500, in the spectral space), joins two clusters when each is among
+   the other's 5 most similar and their class-based TF-IDF word vectors have
+   a cosine above 0.25, and counts the groups (distinct vocabularies), as a
+   mean over 3 KMeans seeds (:func:`callmine.kselect.vocab_count`,
+   ``docs/kselect.md``). The silhouette in ``Z`` of a KMeans partition for
+   every k of a grid is computed as well and kept in ``k_selection_``;
+   ``"smooth"`` averages that curve over 5 neighbouring k and takes the
+   *smallest* k whose average is within 10% of the best average;
+   ``"plateau"``: the smallest k whose silhouette in the spectral space is
+   within ``k_tolerance`` (5%) of the best; ``"knee"``: the knee of the
+   curve in ``Z`` against log k (more types).
 6. **Outliers**: a call whose cosine distance to its type's centre (in ``Z``,
    next to the call's word-vector block when ``word_vectors``, see below)
    is more than ``outlier_threshold`` robust standard deviations (median +
@@ -98,7 +102,7 @@ __all__ = ["RequestTypeDiscoverer", "discover_file", "cluster_accuracy", "k_grid
            "NO_TEXT_LABEL", "OUTLIER_LABEL"]
 
 PROFILES = ("fast", "accurate")
-K_RULES = ("smooth", "plateau", "knee", "modularity", "names")
+K_RULES = ("vocab", "smooth", "plateau", "knee", "modularity", "names")
 PARTITIONS = ("auto", "kmeans", "concept_merge")
 GRAPH_SPACES = ("auto", "representation", "ngrams")
 #: ``concepts="auto"`` switches the concept step on when at least this share of
@@ -170,20 +174,28 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Seed for sampling, SVD, spectral embedding and KMeans.
     k_range : (int, int), default=(5, 150)
         Smallest and largest k tried by ``k="auto"``.
-    k_rule : {"smooth", "plateau", "knee", "modularity", "names"}, default="smooth"
-        How ``k="auto"`` chooses: ``"smooth"``, the smallest k whose
-        silhouette in the representation ``Z``, averaged over 5 neighbouring
-        k, is within 10% of the best average (closest to the true number of
-        types on the development sets of ``docs/kselect.md``); ``"plateau"``,
-        the smallest k whose silhouette in the spectral space is within
-        ``k_tolerance`` of the best (faster); ``"knee"``, the knee of the
-        silhouette in ``Z`` against log k (errs towards more types);
+    k_rule : {"vocab", "smooth", "plateau", "knee", "modularity", "names"}, default="vocab"
+        How ``k="auto"`` chooses: ``"vocab"``, the number of distinct
+        vocabularies among small clusters of the calls (about one per 15
+        distinct calls, 150-500): two clusters are one type when each is
+        among the other's 5 most similar and their class-based TF-IDF words
+        have a cosine above 0.25; counted over 3 KMeans seeds and averaged
+        (:func:`callmine.kselect.vocab_count`; closest to the true number of
+        types on the development sets of ``docs/kselect.md``: 72-90 for 77
+        intents, 27-36 for 25-35 synthetic types in 20,000 calls);
+        ``"smooth"``, the smallest k whose silhouette in the representation
+        ``Z``, averaged over 5 neighbouring k, is within 10% of the best
+        average (the default before; under-splits fine-grained intents);
+        ``"plateau"``, the smallest k whose silhouette in the spectral space
+        is within ``k_tolerance`` of the best (faster); ``"knee"``, the knee
+        of the silhouette in ``Z`` against log k (errs towards more types);
         ``"modularity"``, the k whose partition has the highest modularity in
         the neighbour graph over ``Z`` (best on 20-intent development sets,
         over-splits larger logs; docs/kselect.md); ``"names"``, the number
-        of distinct vocabularies (c-TF-IDF) among 150 over-clusters (near 77
-        on the 77-intent development samples, under-splits 20,000-call
-        synthetic logs; :func:`callmine.kselect.name_count`).
+        of distinct vocabularies (c-TF-IDF) among 150 over-clusters joined by
+        any link (under-splits large logs; :func:`callmine.kselect.name_count`).
+        The silhouette table of every k is computed with every rule
+        (``k_selection_``).
     k_tolerance : float, default=0.05
         ``k="auto"`` picks the smallest k whose silhouette is at least
         ``(1 - k_tolerance)`` times the best silhouette of the grid.
@@ -353,7 +365,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, *, k="auto", profile: str = "fast", random_state=0,
-                 k_range=(5, 150), k_rule: str = "smooth", k_tolerance: float = 0.05, n_components: int = 100,
+                 k_range=(5, 150), k_rule: str = "vocab", k_tolerance: float = 0.05, n_components: int = 100,
                  lsa_weight: float = 0.7, n_neighbors: int = 10,
                  graph_space: str = "auto", spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10, partition: str = "auto",
@@ -724,7 +736,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 if self.k_rule == "modularity":  # in the neighbour graph over Zu
                     rule_args.update(n_neighbors=int(self.n_neighbors),
                                      graph=graph_over(Zu) if use_graph else None)
-                if self.k_rule == "names":  # the normalised text of each row of U
+                if self.k_rule in ("names", "vocab"):  # the normalised text of each row of U
                     rule_args.update(docs=[tokens[i] for i in first])
             else:
                 choose = choose_k

@@ -90,17 +90,28 @@ def test_k_rule_knee_scores_each_k_in_the_representation_and_says_why():
     assert "knee" in d.k_reason_ and f"k={d.n_clusters_}" in d.k_reason_
 
 
-def test_k_auto_by_default_smooths_the_silhouette_in_the_representation_and_says_why():
+def test_k_auto_by_default_counts_distinct_vocabularies_and_says_why():
     d = RequestTypeDiscoverer(k="auto", k_range=(2, 10), **FAST).fit(TEXTS)
+    assert RequestTypeDiscoverer().k_rule == "vocab"
+    # (how the count behaves is specified in test_kselect; here: it is the default and says why)
+    assert f"k={d.n_clusters_}: the number of distinct vocabularies" in d.k_reason_
+    assert "3 KMeans seeds" in d.k_reason_ and 2 <= d.n_clusters_ <= 10
+    # the silhouette table is still there for the user to compare with
+    table = d.k_selection_
+    assert {"k", "silhouette", "silhouette_smoothed", "chosen"} <= set(table.columns)
+
+
+def test_k_rule_smooth_smooths_the_silhouette_in_the_representation_and_says_why():
+    d = RequestTypeDiscoverer(k="auto", k_rule="smooth", k_range=(2, 10), **FAST).fit(TEXTS)
     table = d.k_selection_
     assert {"k", "silhouette", "silhouette_smoothed", "chosen"} <= set(table.columns)
     assert table["chosen"].sum() == 1
     assert int(table.loc[table["chosen"], "k"].iloc[0]) == d.n_clusters_
-    assert f"k={d.n_clusters_}" in d.k_reason_
+    assert f"k={d.n_clusters_}" in d.k_reason_ and "averaged over" in d.k_reason_
 
 
 def test_an_unknown_k_rule_is_an_error_naming_the_choices():
-    with pytest.raises(CallmineError, match="k_rule must be one of 'smooth', 'plateau', 'knee', 'modularity', 'names', got 'elbow'"):
+    with pytest.raises(CallmineError, match="k_rule must be one of 'vocab', 'smooth', 'plateau', 'knee', 'modularity', 'names', got 'elbow'"):
         RequestTypeDiscoverer(k="auto", k_rule="elbow", **FAST).fit(TEXTS)
 
 

@@ -319,8 +319,7 @@ def test_modularity_rule_is_deterministic_for_the_seeds():
 def test_the_discoverer_accepts_the_modularity_rule_as_k_rule():
     from callmine import discover, kselect
     from callmine.synth import generate_calls
-    # 'vocab' (sixth session) is not wired into the discoverer yet: the lead decides
-    assert set(kselect.RULES) - {"vocab"} <= set(discover.K_RULES)
+    assert set(kselect.RULES) <= set(discover.K_RULES)
     texts = generate_calls(200, seed=1)["text"].tolist()
     d = discover.RequestTypeDiscoverer(k="auto", k_rule="modularity", k_range=(2, 12),
                                        random_state=0, n_stability_runs=0).fit(texts)
