@@ -235,15 +235,8 @@ def name_count(U: np.ndarray, weight, docs, *, n_clusters: int = 150, cosine: fl
     >>> k, detail["clusters"], detail["largest_group"]
     (2, 4, 2)
     """
-    U = np.asarray(U, dtype=np.float64)
+    U, weight, docs = _count_inputs(U, weight, docs)
     n = U.shape[0]
-    weight = np.ones(n) if weight is None else np.asarray(weight, dtype=np.float64)
-    docs = list(docs)
-    if len(docs) != n:
-        raise CallmineError(f"docs must have one text per row of U ({n}), got {len(docs)}")
-    if weight.shape != (n,):
-        raise CallmineError(f"weight must have one value per row of U ({n}), "
-                            f"got shape {weight.shape}")
     if isinstance(n_clusters, bool) or not isinstance(n_clusters, (int, np.integer)) \
             or n_clusters < 2:
         raise CallmineError(f"n_clusters must be an integer >= 2, got {n_clusters!r}")
@@ -261,6 +254,20 @@ def name_count(U: np.ndarray, weight, docs, *, n_clusters: int = 150, cosine: fl
     return int(n_groups), {"clusters": int(W.shape[0]),
                            "largest_group": int(np.bincount(group).max()),
                            "cosine": float(cosine)}
+
+
+def _count_inputs(U, weight, docs):
+    """``U`` as floats, ``weight`` (ones when None) and ``docs`` as a list, checked to match."""
+    U = np.asarray(U, dtype=np.float64)
+    n = U.shape[0]
+    weight = np.ones(n) if weight is None else np.asarray(weight, dtype=np.float64)
+    docs = list(docs)
+    if len(docs) != n:
+        raise CallmineError(f"docs must have one text per row of U ({n}), got {len(docs)}")
+    if weight.shape != (n,):
+        raise CallmineError(f"weight must have one value per row of U ({n}), "
+                            f"got shape {weight.shape}")
+    return U, weight, docs
 
 
 def _word_counts(docs):
@@ -355,15 +362,8 @@ def vocab_count(U: np.ndarray, weight, docs, *, rows_per_cluster: int = 15,
     >>> k, detail["clusters"], detail["counts"]
     (2, 4, [2, 2, 2])
     """
-    U = np.asarray(U, dtype=np.float64)
+    U, weight, docs = _count_inputs(U, weight, docs)
     n = U.shape[0]
-    weight = np.ones(n) if weight is None else np.asarray(weight, dtype=np.float64)
-    docs = list(docs)
-    if len(docs) != n:
-        raise CallmineError(f"docs must have one text per row of U ({n}), got {len(docs)}")
-    if weight.shape != (n,):
-        raise CallmineError(f"weight must have one value per row of U ({n}), "
-                            f"got shape {weight.shape}")
     for name, value, low in (("rows_per_cluster", rows_per_cluster, 1),
                              ("min_clusters", min_clusters, 2), ("max_clusters", max_clusters, 2),
                              ("neighbours", neighbours, 1), ("n_seeds", n_seeds, 1)):
