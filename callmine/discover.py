@@ -120,8 +120,9 @@ _AUTO_OVERCLUSTER = {"fast": 2.0, "accurate": 1.5}
 #: distinct normalised calls (docs/discover_dev.md).
 _WORD_VECTORS_MIN_CALLS = 1000
 #: ``reweight="auto"``: feedback rounds per profile when the concept step is on (synthetic logs
-#: of other seeds, docs/discover_dev.md); ``accurate`` was not measured, and without concepts
-#: (BANKING77 train samples) the reweighting cost 3-5 ACC points, so it stays off there.
+#: of other seeds, docs/discover_dev.md); for ``accurate`` one round was mixed on the same logs
+#: (+2.4 / -3.4 / -0.4 ACC, sixth session), and without concepts (BANKING77 train samples) it
+#: cost 3-5 ACC points, so it stays off there.
 _AUTO_REWEIGHT = {"fast": 1, "accurate": 0}
 
 
