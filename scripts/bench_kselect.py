@@ -409,6 +409,7 @@ def run(name, load, profile, *, final=False, use="smooth", cache="", previous=Tr
                                                      spectral=spec)
         out["vocab_counts"] = detail["counts"]
         out["vocab_clusters"] = detail["clusters"]
+        out["vocab_largest_share"] = detail["largest_share"]
         out["seed_check"] = {
             "names": [out["k_names"]] + [kselect.name_count(U, weight, keys, spectral=spec,
                                                             random_state=seed + i)[0]

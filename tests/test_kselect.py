@@ -523,6 +523,28 @@ def test_vocab_rule_in_choose_k_gives_the_count_and_says_why():
                  docs=docs, vocab_args={"random_state": 1})
 
 
+def test_vocab_reports_the_share_of_the_largest_group_and_warns_when_one_group_dominates():
+    from callmine.kselect import vocab_count
+    X, docs = vocab_blobs(4)  # four vocabularies of as many calls each
+    k, detail = vocab_count(X, None, docs, min_clusters=12, max_clusters=12, spectral=False)
+    assert k == 4 and detail["largest_share"] == pytest.approx(0.25)
+    reason = pick_k(choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X)[1],
+                    "vocab", names=(k, detail))[2]
+    assert reason.endswith("the largest group holds 25% of the calls")
+    # one vocabulary (three phrasings of 36 calls) against another (three of 12): 75% in one
+    rs = np.random.RandomState(1)
+    sizes = [36, 36, 36, 12, 12, 12]
+    X = normalize(np.repeat(np.eye(6), sizes, axis=0) + 0.05 * rs.randn(sum(sizes), 6))
+    docs = [f"topic{p // 3}a topic{p // 3}b w{p}" for p in range(6)
+            for _ in range(sizes[p])]
+    k, detail = vocab_count(X, None, docs, min_clusters=6, max_clusters=6, spectral=False)
+    assert k == 2 and detail["largest_share"] == pytest.approx(0.75)
+    reason = pick_k(choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X)[1],
+                    "vocab", names=(k, detail))[2]
+    assert "the largest group holds 75% of the calls - most calls share one vocabulary" in reason
+    assert "the groups are not the types" in reason
+
+
 def test_vocab_rule_keeps_its_count_within_k_range_and_says_so():
     X, docs = vocab_blobs(4)
     k, _, reason = choose_k(X, np.ones(len(X)), k_range=(6, 10), spectral=False, Z=X,
