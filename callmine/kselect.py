@@ -125,6 +125,9 @@ RULES = ("knee", "modularity", "names", "plateau", "smooth", "vocab")
 #: 79-90%; BANKING77 train samples of 77 intents 10-24%, of 40 intents 18-63%, of 20 intents
 #: 56-79%, all 10,003 requests 66%).
 _ROUGH_SHARE = 0.5
+#: ``rule="names"`` / ``"vocab"`` over-cluster at least 2 clusters of 5 rows; with fewer rows
+#: :func:`choose_k` falls back to ``"smooth"`` and says so.
+_MIN_COUNT_ROWS = 10
 
 
 def _silhouette(X: np.ndarray, labels: np.ndarray, metric: str) -> float:
@@ -627,6 +630,14 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         say(f"  k={k}: silhouette {sil:.3f} ({where}), {sil_u:.3f} (spectral space){extra}")
     table = pd.DataFrame(rows)
     names = None
+    about = f"{where}; {len(sample):,} calls sampled"
+    if rule in ("names", "vocab") and n < _MIN_COUNT_ROWS:
+        # too few rows to over-cluster (e.g. a handful of distinct calls): the silhouette rule
+        k, table, reason = pick_k(table, "smooth", k_tolerance=k_tolerance,
+                                  smooth_window=int(smooth_window),
+                                  smooth_tolerance=float(smooth_tolerance), about=about)
+        return k, table, (f"{n} distinct calls are too few for rule={rule!r} (it needs "
+                          f"{_MIN_COUNT_ROWS}), so the rule 'smooth' chose - {reason}")
     if rule in ("names", "vocab"):
         if rule == "names":
             names = name_count(U, weight, docs, n_clusters=name_clusters, cosine=name_cosine,
@@ -645,8 +656,7 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
             names = (kept, {**names[1], "count": names[0]})
         say(f"  distinct vocabularies among {names[1]['clusters']} over-clusters: {names[0]}")
     return pick_k(table, rule, k_tolerance=k_tolerance, smooth_window=int(smooth_window),
-                  smooth_tolerance=float(smooth_tolerance),
-                  about=f"{where}; {len(sample):,} calls sampled", names=names)
+                  smooth_tolerance=float(smooth_tolerance), about=about, names=names)
 
 
 def pick_k(table: pd.DataFrame, rule: str = "smooth", *, k_tolerance: float = 0.05,

@@ -101,6 +101,14 @@ def test_k_auto_by_default_counts_distinct_vocabularies_and_says_why():
     assert {"k", "silhouette", "silhouette_smoothed", "chosen"} <= set(table.columns)
 
 
+def test_k_auto_on_a_handful_of_distinct_calls_still_chooses_and_says_how():
+    texts = ["где моя заявка", "забыл пароль", "эцп истекла", "талон в цон", "пенсия выписка",
+             "штраф оплатить", "справка о несудимости", "где моя заявка", "забыл пароль"]
+    d = RequestTypeDiscoverer(k="auto", n_stability_runs=0).fit(texts)
+    assert d.k_reason_.startswith("7 distinct calls are too few for rule='vocab' (it needs 10)")
+    assert 2 <= d.n_clusters_ <= 6 and len(d.labels_) == len(texts)
+
+
 def test_k_rule_smooth_smooths_the_silhouette_in_the_representation_and_says_why():
     d = RequestTypeDiscoverer(k="auto", k_rule="smooth", k_range=(2, 10), **FAST).fit(TEXTS)
     table = d.k_selection_

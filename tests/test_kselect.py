@@ -545,6 +545,18 @@ def test_vocab_reports_the_share_of_the_largest_group_and_warns_when_one_group_d
     assert "the groups are not the types" in reason
 
 
+@pytest.mark.parametrize("rule", ["vocab", "names"])
+def test_a_count_rule_on_too_few_rows_falls_back_to_smooth_and_says_so(rule):
+    X, docs = vocab_blobs(3, phrasings=1, per_phrasing=3)  # 9 rows: too few to over-cluster
+    k, table, reason = choose_k(X, np.ones(len(X)), k_range=(2, 5), spectral=False, Z=X,
+                                rule=rule, docs=docs)
+    k_smooth, _, reason_smooth = choose_k(X, np.ones(len(X)), k_range=(2, 5), spectral=False,
+                                          Z=X, rule="smooth")
+    assert k == k_smooth
+    assert reason == (f"9 distinct calls are too few for rule={rule!r} (it needs 10), so the "
+                      f"rule 'smooth' chose - {reason_smooth}")
+
+
 def test_vocab_rule_keeps_its_count_within_k_range_and_says_so():
     X, docs = vocab_blobs(4)
     k, _, reason = choose_k(X, np.ones(len(X)), k_range=(6, 10), spectral=False, Z=X,
