@@ -117,7 +117,8 @@ from callmine.clustering import k_grid, knn_graph, spectral_space
 from callmine.errors import CallmineError
 from callmine.naming import ClassTfidfTransformer
 
-__all__ = ["choose_k", "knee", "modularity", "name_count", "pick_k", "smoothed", "vocab_count"]
+__all__ = ["choose_k", "count_k", "knee", "modularity", "name_count", "pick_k", "smoothed",
+           "vocab_count"]
 
 RULES = ("knee", "modularity", "names", "plateau", "smooth", "vocab")
 #: ``rule="vocab"``: when the largest group holds at least this share of the calls, the reason
@@ -639,24 +640,49 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         return k, table, (f"{n} distinct calls are too few for rule={rule!r} (it needs "
                           f"{_MIN_COUNT_ROWS}), so the rule 'smooth' chose - {reason}")
     if rule in ("names", "vocab"):
-        if rule == "names":
-            names = name_count(U, weight, docs, n_clusters=name_clusters, cosine=name_cosine,
-                               spectral=spectral, random_state=kmeans_seed)
-        else:
-            extra = dict(vocab_args or {})
-            for key in ("spectral", "random_state"):
-                if key in extra:
-                    raise CallmineError(f"vocab_args must not set {key!r} (choose_k passes "
-                                        f"spectral and kmeans_seed), got {vocab_args!r}")
-            names = vocab_count(U, weight, docs, spectral=spectral, random_state=kmeans_seed,
-                                **extra)
-        # the count is kept within k_range (and below the rows), as every rule's k is
-        kept = int(min(max(names[0], k_range[0]), k_range[1], n - 1))
-        if kept != names[0]:
-            names = (kept, {**names[1], "count": names[0]})
+        names = count_k(rule, U, weight, docs, k_range=k_range, spectral=spectral,
+                        random_state=kmeans_seed, name_clusters=name_clusters,
+                        name_cosine=name_cosine, vocab_args=vocab_args)
         say(f"  distinct vocabularies among {names[1]['clusters']} over-clusters: {names[0]}")
     return pick_k(table, rule, k_tolerance=k_tolerance, smooth_window=int(smooth_window),
                   smooth_tolerance=float(smooth_tolerance), about=about, names=names)
+
+
+def count_k(rule: str, U: np.ndarray, weight, docs, *, k_range: tuple[int, int] = (5, 150),
+            spectral: bool = True, random_state: int = 0, name_clusters: int = 150,
+            name_cosine: float = 0.25, vocab_args: dict | None = None) -> tuple[int, dict]:
+    """The count of ``rule="names"`` or ``"vocab"``, kept within ``k_range`` and below the rows.
+
+    Calls :func:`name_count` or :func:`vocab_count` (``vocab_args``: its other
+    keyword arguments); when the count had to be moved into ``k_range``, the
+    returned detail holds the raw count as ``count``. Pass the result to
+    :func:`pick_k` as ``names``.
+
+    >>> docs = ["lost card"] * 30 + ["reset pin"] * 30
+    >>> X = np.repeat(np.eye(2), 30, axis=0)
+    >>> k, detail = count_k("names", X, None, docs, k_range=(3, 10), spectral=False,
+    ...                     name_clusters=2)
+    >>> k, detail["count"]
+    (3, 2)
+    """
+    if rule == "names":
+        count = name_count(U, weight, docs, n_clusters=name_clusters, cosine=name_cosine,
+                           spectral=spectral, random_state=random_state)
+    elif rule == "vocab":
+        extra = dict(vocab_args or {})
+        for key in ("spectral", "random_state"):
+            if key in extra:
+                raise CallmineError(f"vocab_args must not set {key!r} (choose_k passes "
+                                    f"spectral and kmeans_seed), got {vocab_args!r}")
+        count = vocab_count(U, weight, docs, spectral=spectral, random_state=random_state,
+                            **extra)
+    else:
+        raise CallmineError(f"rule must be 'names' or 'vocab' to count types, got {rule!r}")
+    # the count is kept within k_range (and below the rows), as every rule's k is
+    kept = int(min(max(count[0], int(k_range[0])), int(k_range[1]), len(U) - 1))
+    if kept != count[0]:
+        count = (kept, {**count[1], "count": count[0]})
+    return count
 
 
 def pick_k(table: pd.DataFrame, rule: str = "smooth", *, k_tolerance: float = 0.05,

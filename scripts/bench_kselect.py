@@ -262,12 +262,9 @@ class Recorder:
         if self.use == "previous":
             return prev
         if self.use in ("names", "vocab"):  # (--final --rule names|vocab: the texts are ours)
-            count = (kselect.name_count if self.use == "names" else kselect.vocab_count)(
-                U, weight, self.keys, random_state=self.seeds[0], spectral=self.seeds[1])
-            lo, hi = kw.get("k_range", (5, 150))
-            kept = int(min(max(count[0], lo), hi, len(U) - 1))
-            if kept != count[0]:
-                count = (kept, {**count[1], "count": count[0]})
+            count = kselect.count_k(self.use, U, weight, self.keys,
+                                    k_range=kw.get("k_range", (5, 150)),
+                                    random_state=self.seeds[0], spectral=self.seeds[1])
             pick = kselect.pick_k(table, self.use, about=about, names=count)
             self.result["table"] = pick[1]
             return pick
