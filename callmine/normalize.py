@@ -31,12 +31,12 @@ from callmine.errors import CallmineError
 from callmine.names import redact_reply_name
 from callmine.stemming import _HAS_LAT, stem
 from callmine.stopwords import stop_words as _stop_words
-from callmine.turns import customer_parts, utterance_parts
+from callmine.turns import customer_parts, operator_parts, utterance_parts
 
 __all__ = ["SPEAKER_OPTIONS", "normalize_texts", "normalize_token", "speaker_text", "tokenize"]
 
 #: Allowed values of the ``speaker`` parameter.
-SPEAKER_OPTIONS = ("customer", "all")
+SPEAKER_OPTIONS = ("customer", "all", "operator")
 
 # --------------------------------------------------------------------------- letters
 
@@ -268,7 +268,7 @@ def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: 
         )
     do_stem, drop, ml = bool(stem), bool(stop_words), min_token_len
     cache = _cache_for(do_stem, drop, ml)
-    parts_of = customer_parts if speaker == "customer" else utterance_parts
+    parts_of = _PARTS_OF[speaker]
     do_redact = bool(redact)
     out = []
     for text in X:
@@ -278,8 +278,18 @@ def normalize_texts(X, *, redact: bool = True, speaker: str = "customer", stem: 
     return out
 
 
+#: The turns each ``speaker`` keeps.
+_PARTS_OF = {"customer": customer_parts, "all": utterance_parts, "operator": operator_parts}
+
+
 def _side_text(text: str, parts_of, do_redact: bool) -> str:
-    """``text``'s kept turns (``parts_of``: customer_parts or utterance_parts), each redacted."""
+    """``text``'s kept turns (``parts_of``: a value of ``_PARTS_OF``), each redacted.
+
+    A text without a colon has no turn markers: all of it is the customer's
+    (and everything), and the operator said nothing.
+    """
+    if parts_of is operator_parts and ":" not in text:
+        return ""
     if ":" in text:
         parts = parts_of(text, redact_reply_name if do_redact else None)
         return pii.redact_turns(parts) if do_redact else " ".join(parts)
@@ -290,7 +300,8 @@ def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -
     """The text the model sees before tokenising: one side of the call, personal data redacted.
 
     ``speaker="customer"``: the customer's turns (:func:`callmine.turns.customer_parts`),
-    ``"all"``: every turn without its marker; each turn is redacted on its own
+    ``"all"``: every turn without its marker, ``"operator"``: the operator's turns
+    (:func:`callmine.turns.operator_parts`; ``""`` when none is marked); each turn is redacted on its own
     (:func:`callmine.pii.redact`) and the turns are joined with a space. Only
     the kept turns are redacted, and a name span cannot run into the next
     turn ("my name is Kamila" + "thank you").
@@ -301,4 +312,4 @@ def speaker_text(text: str, *, speaker: str = "customer", redact: bool = True) -
     _check_speaker(speaker)
     if not isinstance(text, str):
         text = "" if _missing(text) else str(text)
-    return _side_text(text, customer_parts if speaker == "customer" else utterance_parts, bool(redact))
+    return _side_text(text, _PARTS_OF[speaker], bool(redact))

@@ -213,8 +213,9 @@ def analyze(
         Replace personal data in each kept turn (:func:`callmine.pii.redact`); its
         placeholders become the tokens ``<iin>``, ``<phone>``, ``<card>``,
         ``<email>``, ``<iban>``, ``<person>``.
-    speaker : {"customer", "all"}, default="customer"
-        Keep only the customer's turns (see :func:`customer_side`) or all text.
+    speaker : {"customer", "all", "operator"}, default="customer"
+        Keep only the customer's turns (see :func:`customer_side`), all text, or
+        only the operator's turns (nothing when no operator turn is marked).
     stem : bool, default=True
         Snowball (ru, en) / light Kazakh stemming.
     stop_words : bool, default=True
@@ -347,8 +348,8 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
     ----------
     redact : bool, default=True
         Redact personal data (:func:`callmine.pii.redact`) in each kept turn, before anything else.
-    speaker : {"customer", "all"}, default="customer"
-        Keep only the customer's turns, or everything.
+    speaker : {"customer", "all", "operator"}, default="customer"
+        Keep only the customer's turns, everything, or only the operator's turns.
     remove_boilerplate : bool, default=False
         Learn frequent phrases in ``fit`` (:class:`BoilerplateRemover`) and drop them.
     stem : bool, default=True

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-__all__ = ["split_turns", "customer_side", "customer_parts", "strip_markers", "utterance_parts"]
+__all__ = ["split_turns", "customer_side", "customer_parts", "operator_parts", "strip_markers",
+           "utterance_parts"]
 
 
 _OPERATOR_ROLES = (
@@ -190,6 +191,28 @@ def customer_parts(text: str, reply_to: Callable[[str, str], str] | None = None)
     if said["operator"]:
         return said["unknown"]
     return [text]
+
+
+def operator_parts(text: str, reply_to: Callable[[str, str], str] | None = None) -> list[str]:
+    """What the operator said, one string per turn; ``[]`` when no operator turn is marked.
+
+    A text without turn markers (an SMS, a chat message, a customer-only
+    transcript) has no operator side. ``reply_to`` is accepted for symmetry
+    with :func:`customer_parts` and only rewrites customer turns, so it does
+    not change the result. Used to describe how the operator answered
+    (:class:`callmine.discover.RequestTypeDiscoverer`, ``answers``).
+
+    >>> operator_parts("Оператор: Слушаю. Клиент: Нужна справка. Оператор: Закажите на egov.")
+    ['Слушаю.', 'Закажите на egov.']
+    >>> operator_parts("нужна справка")
+    []
+    """
+    if ":" not in text:
+        return []
+    found = _markers(text)
+    if not found:
+        return []
+    return [utt for role, utt in _turns(text, found) if role == "operator"]
 
 
 def customer_side(text: str) -> str:

@@ -136,6 +136,15 @@ def test_analyze_runs_every_step():
     assert "о" not in analyze(text, stop_words=False, stem=False) or "мне" in analyze(text, stop_words=False, stem=False)
 
 
+def test_analyze_operator_side_is_redacted_and_empty_without_markers():
+    text = "Оператор: Ваш ИИН 900101300007? Восстановите пароль через ЭЦП. Клиент: Забыл пароль"
+    toks = analyze(text, speaker="operator")
+    assert {"<iin>", "восстанов", "парол", "эцп"} <= set(toks)
+    assert "забыл" not in toks and "900101300007" not in " ".join(toks)
+    assert analyze("забыл пароль", speaker="operator") == []
+    assert TextNormalizer(speaker="operator").fit_transform(["забыл пароль", text])[0] == ""
+
+
 def test_analyze_code_switched_text():
     toks = analyze("Сәлеметсіз бе, мне нужна справка о несудимости, маған анықтама керек, thank you")
     assert {"справк", "несудим", "анықтама", "керек", "thank"} <= set(toks)
@@ -147,7 +156,7 @@ def test_analyze_placeholders_are_stable_tokens():
 
 
 def test_analyze_rejects_bad_speaker():
-    with pytest.raises(CallmineError, match="speaker must be one of 'customer', 'all', got 'agent'"):
+    with pytest.raises(CallmineError, match="speaker must be one of 'customer', 'all', 'operator', got 'agent'"):
         analyze("text", speaker="agent")
 
 
@@ -192,7 +201,7 @@ def test_text_normalizer_missing_values_become_empty_strings():
 def test_text_normalizer_rejects_one_string_and_bad_parameters():
     with pytest.raises(CallmineError, match="expects a list of texts, got one str"):
         TextNormalizer().fit_transform("одна строка")
-    with pytest.raises(CallmineError, match="speaker must be one of 'customer', 'all', got 'both'"):
+    with pytest.raises(CallmineError, match="speaker must be one of 'customer', 'all', 'operator', got 'both'"):
         TextNormalizer(speaker="both").fit(CALLS)
     with pytest.raises(CallmineError, match="min_token_len must be an integer >= 1, got 0"):
         TextNormalizer(min_token_len=0).fit(CALLS)

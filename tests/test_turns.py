@@ -1,6 +1,7 @@
 """Specification of callmine.turns: speaker turn markers and the customer's side."""
 
-from callmine.turns import customer_parts, customer_side, split_turns, strip_markers, utterance_parts
+from callmine.turns import (customer_parts, customer_side, operator_parts, split_turns, strip_markers,
+                            utterance_parts)
 
 
 def test_split_turns_recognises_ru_kk_en_markers():
@@ -38,6 +39,15 @@ def test_customer_side():
     assert customer_side("мне нужна справка") == "мне нужна справка"  # no markers: the whole text
     assert customer_side("Оператор: Здравствуйте, слушаю вас") == ""  # the operator only
     assert customer_side("шум Оператор: слушаю") == "шум"  # not the operator's
+
+
+def test_operator_parts_are_the_operator_turns_only():
+    call = "Оператор: Слушаю. Клиент: Нужна справка. Маман: Порталдан алыңыз. Caller: thanks"
+    assert operator_parts(call) == ["Слушаю.", "Порталдан алыңыз."]
+    assert operator_parts("мне нужна справка") == []  # no markers: nothing the operator said
+    assert operator_parts("время: 10:30 нужна справка") == []  # colons that are not markers
+    assert operator_parts("Клиент: только я говорю") == []
+    assert operator_parts("шум Agent: hello") == ["hello"]  # text before the first marker is not his
 
 
 def test_strip_markers_keeps_every_utterance():
