@@ -231,6 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overcluster", default="auto", type=_overcluster_arg, metavar="auto|X",
                    help="clusters made before the concept merge, as a multiple of k (>= 1; "
                         "auto, the default: 2 for fast, 1.5 for accurate)")
+    p.add_argument("--answers", default="auto", choices=("auto", "on", "off"),
+                   help="merge clusters by how the operator answered as well as by concepts "
+                        "(operator turns, redacted; auto, the default: on when >= 5%% of the "
+                        "calls have operator words)")
     p.add_argument("--graph-space", default="auto", choices=("auto", "ngrams", "representation"),
                    help="rows the neighbour graph is built over: ngrams (auto, the default), the "
                         "sparse n-gram TF-IDF; representation, the reduced vectors (LSA; faster)")

@@ -5,7 +5,8 @@ stability score of its method): the spectral embedding of a symmetric
 k-nearest-neighbour graph (with its eigenvalues) and the diffusion-damped
 space clustered by the ``accurate`` profile, the choice of the number of types from the
 silhouette on a grid of k, the merge of an over-clustering by the clusters'
-concept profiles (``partition="concept_merge"``), the robust outlier cut-offs,
+concept profiles (``partition="concept_merge"``) and the operator's answers in
+each cluster (``answer_profiles``), the robust outlier cut-offs,
 the stability of types under re-clustering, and the cluster accuracy used by
 the benchmarks.
 """
@@ -30,7 +31,8 @@ from sklearn.utils import check_random_state
 from callmine.errors import CallmineError
 
 __all__ = ["cluster_accuracy", "k_grid", "knn_graph", "spectral_embedding", "spectral_space", "spectral_dims",
-           "diffusion_space", "choose_k", "merge_by_profile", "order_by_size", "outlier_cutoffs", "stability"]
+           "diffusion_space", "choose_k", "merge_by_profile", "answer_profiles", "order_by_size",
+           "outlier_cutoffs", "stability"]
 
 
 def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
@@ -303,6 +305,50 @@ def merge_by_profile(labels: np.ndarray, profiles: np.ndarray, weight: np.ndarra
         lab[lab == b] = a
         alive.remove(b)
     return np.unique(lab, return_inverse=True)[1]
+
+
+def answer_profiles(labels: np.ndarray, counts, weight: np.ndarray, *,
+                    min_share: float = 0.02) -> np.ndarray:
+    """How distinctively the operator answered in each cluster: one unit-length row per cluster.
+
+    ``counts[i, t]`` is the number of calls of row ``i`` (a distinct
+    customer text standing for ``weight[i]`` calls) in whose operator turns
+    word ``t`` occurs. For cluster ``c`` the **share** of its calls with
+    word ``t`` (``counts`` summed over the cluster / its weight) is weighted
+    by ``log(m / d_t)``, where ``m`` is the number of clusters and ``d_t``
+    the number of clusters in which at least ``min_share`` of the calls have
+    the word (at least 1): words the operator says in every cluster
+    (greetings, "your IIN please", closings) get weight 0, words of one
+    answer script get the most. Rows are L2-normalised; a cluster with no
+    distinctive operator word gets a zero row.
+
+    Why: the operator answers all the phrasings of one request type from
+    the same script ("reset the password with the forgot-password button"
+    for "I forgot my password", "my account is blocked" and "wrong SMS code
+    at login"), so clusters that KMeans cut out of one type share their
+    answers even when the customers' words differ. Used next to the concept
+    profiles by :func:`merge_by_profile` (``RequestTypeDiscoverer(answers=...)``).
+
+    Returns an array of shape ``(labels.max() + 1, counts.shape[1])``.
+
+    >>> counts = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [0, 0, 0]])
+    >>> answer_profiles(np.array([0, 1, 2, 2]), counts, np.ones(4)).round(2).tolist()
+    [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    labels = np.asarray(labels)
+    w = np.asarray(weight, dtype=np.float64)
+    if not (len(labels) == counts.shape[0] == len(w)):
+        raise CallmineError(f"labels, counts and weight differ in length: "
+                            f"{len(labels)}, {counts.shape[0]}, {len(w)}")
+    if not 0 < float(min_share) < 1:
+        raise CallmineError(f"min_share must be in (0, 1), got {min_share!r}")
+    m = int(labels.max()) + 1 if len(labels) else 0
+    onehot = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                           shape=(m, len(labels)))
+    totals = np.asarray(safe_sparse_dot(onehot, counts, dense_output=True), dtype=np.float64)
+    share = totals / np.maximum(np.bincount(labels, weights=w, minlength=m), 1e-12)[:, None]
+    spread = np.maximum((share >= float(min_share)).sum(axis=0), 1)
+    return normalize(share * np.log(m / spread))
 
 
 def order_by_size(labels: np.ndarray, weight: np.ndarray, k: int) -> tuple[np.ndarray, int]:

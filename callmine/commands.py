@@ -126,6 +126,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     params["k_rule"] = args.k_rule
     params["partition"] = args.partition
     params["overcluster"] = args.overcluster
+    params["answers"] = {"auto": "auto", "on": True, "off": False}[args.answers]
     params["graph_space"] = args.graph_space
     params["reweight"] = args.reweight
     params["word_vectors"] = {"auto": "auto", "on": True, "off": False}[args.word_vectors]
@@ -137,6 +138,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     print(f"why {s['k']}: {s['k_reason']}")
     if s.get("concepts"):
         print(f"cross-lingual concepts: {s['concepts']}")
+    if s.get("answers", "").startswith("answers on"):
+        print(f"operator's answers: {s['answers']}")
     print(f"wrote {args.output}/assignments.csv and {args.output}/types.csv "
           f"(edit types.csv, then run 'callmine curate')")
     return 0

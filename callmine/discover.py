@@ -88,7 +88,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from callmine.clustering import (choose_k, cluster_accuracy, diffusion_space, k_grid,
+from callmine.clustering import (answer_profiles, choose_k, cluster_accuracy, diffusion_space, k_grid,
                                  merge_by_profile, order_by_size, outlier_cutoffs, spectral_dims,
                                  knn_graph, spectral_embedding, spectral_space, stability)
 from callmine.reweight import reweight_columns
@@ -124,6 +124,10 @@ _WORD_VECTORS_MIN_CALLS = 1000
 #: (+2.4 / -3.4 / -0.4 ACC, sixth session), and without concepts (BANKING77 train samples) it
 #: cost 3-5 ACC points, so it stays off there.
 _AUTO_REWEIGHT = {"fast": 1, "accurate": 0}
+#: ``answers="auto"``: the operator's answers join the concept merge when at least this share
+#: of the fit calls has operator words (transcripts with both sides; not SMS, chats without
+#: the operator, or customer-only text).
+_ANSWERS_MIN_SHARE = 0.05
 
 
 def _as_texts(X) -> list[str]:
@@ -245,6 +249,25 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Clusters made before the merge of ``"concept_merge"``, as a multiple
         of k (>= 1). ``"auto"``: 2.0 for ``fast``, 1.5 for ``accurate``
         (chosen on synthetic logs of other seeds, docs/discover_dev.md).
+    answers : "auto" or bool, default="auto"
+        Merge by **how the operator answered** as well (``"concept_merge"``
+        only): the operator's turns (redacted, normalised, lexicon words
+        replaced by their concept, like the customer's) give each
+        over-cluster a profile of the words its operators say and the other
+        clusters' do not (:func:`callmine.clustering.answer_profiles`:
+        greetings and identity checks said everywhere weigh nothing), put
+        next to its concept profile with weight ``answer_weight``. The
+        operator answers every phrasing of one type from the same script, so
+        pieces of one type that share few customer words ("I forgot my
+        password" / "my account is blocked") are joined. The features,
+        centres, names and :meth:`predict` stay on the customer's side.
+        ``"auto"``: on when at least 5% of the fit calls have operator words
+        (synthetic logs of other seeds, where 6% of the calls hold an
+        operator answer: ACC +3 to +5 at k = 35, docs/discover_dev.md);
+        True: whenever there are any; False: never.
+    answer_weight : float, default=1.0
+        Weight of the answer profile next to the concept profile (relative
+        to the mean length of the calls' concept rows).
     reweight : "auto" or int >= 0, default="auto"
         Rounds of term reweighting by cluster concentration (a class-based
         TF-IDF feedback loop): after the partition, every column of the
@@ -350,6 +373,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         With ``concepts="auto"``: calls per detected language in the fit sample.
     word_vectors_ : CallWordVectors or None
         The word vectors of ``word_vectors`` (None when off).
+    answers_ : bool
+        Whether the operator's answers took part in the merge (``answers``).
+    answers_reason_ : str
+        Why (or why not), with the share of fit calls that had operator words.
 
     Notes
     -----
@@ -370,7 +397,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                  lsa_weight: float = 0.7, n_neighbors: int = 10,
                  graph_space: str = "auto", spectral_dim: int = 30,
                  spectral_decay="auto", n_init: int = 10, partition: str = "auto",
-                 overcluster="auto", reweight="auto",
+                 overcluster="auto", answers="auto", answer_weight: float = 1.0,
+                 reweight="auto",
                  outlier_threshold: float | None = 3.5,
                  max_fit_samples: int = 20_000, batch_size: int = 20_000,
                  remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
@@ -391,6 +419,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.n_init = n_init
         self.partition = partition
         self.overcluster = overcluster
+        self.answers = answers
+        self.answer_weight = answer_weight
         self.reweight = reweight
         self.outlier_threshold = outlier_threshold
         self.max_fit_samples = max_fit_samples
@@ -444,6 +474,12 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 not float(self.overcluster) >= 1):
             raise CallmineError(f"overcluster must be 'auto' or a number >= 1, "
                                 f"got {self.overcluster!r}")
+        if not (isinstance(self.answers, (bool, np.bool_)) or isinstance(
+                self.answers, str) and self.answers == "auto"):
+            raise CallmineError(f"answers must be 'auto', True or False, got {self.answers!r}")
+        if isinstance(self.answer_weight, (bool, str)) or not float(self.answer_weight) >= 0:
+            raise CallmineError(f"answer_weight must be a number >= 0, "
+                                f"got {self.answer_weight!r}")
         if not (isinstance(self.reweight, str) and self.reweight == "auto") and (
                 isinstance(self.reweight, (bool, np.bool_)) or not isinstance(
                     self.reweight, (int, np.integer)) or self.reweight < 0):
@@ -612,6 +648,39 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.concept_vectorizer_ = TfidfVectorizer(analyzer=str.split, binary=True,
                                                    lowercase=False).fit(docs)
 
+    def _answer_counts(self, texts: Sequence[str], inverse: np.ndarray, n_uniq: int):
+        """Operator words per distinct call (sparse ``n_uniq x words``), or None; sets ``answers_*``.
+
+        Row ``u`` counts, for every word, the fit calls of distinct customer
+        text ``u`` whose operator turns contain it (redacted, normalised,
+        lexicon words replaced by their concept). The vocabulary is not kept.
+        """
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        from callmine.text import TextNormalizer
+        self.answers_ = False
+        if self.answers is False or float(self.answer_weight) == 0:
+            self.answers_reason_ = ("answers=False" if self.answers is False
+                                    else "answer_weight=0")
+            return None
+        ops = self._feature_tokens(TextNormalizer(speaker="operator").fit_transform(texts))
+        share = sum(bool(o) for o in ops) / max(len(ops), 1)
+        said = f"{100 * share:.0f}% of the calls have operator words"
+        if share == 0 or (isinstance(self.answers, str) and share < _ANSWERS_MIN_SHARE):
+            self.answers_reason_ = f"answers off: {said}"
+            return None
+        try:
+            X = CountVectorizer(analyzer=str.split, binary=True, lowercase=False,
+                                min_df=3 if len(ops) >= 50 else 1).fit_transform(ops)
+        except ValueError:  # no word in enough calls
+            self.answers_reason_ = f"answers off: {said}, none in 3 or more"
+            return None
+        self.answers_ = True
+        self.answers_reason_ = f"answers on: {said}"
+        M = sp.csr_matrix((np.ones(len(inverse)), (inverse, np.arange(len(inverse)))),
+                          shape=(n_uniq, len(inverse)))
+        return (M @ X).tocsr()
+
     def _fit_word_vectors(self, ftokens: Sequence[str], weight: np.ndarray) -> None:
         """Learn ``word_vectors_`` from the feature tokens of distinct calls (None: off / too few)."""
         self.word_vectors_ = None
@@ -766,11 +835,16 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         else:
             U = space_of(Gu, graph_over(Gu))
         self.partition_ = self._partition_used()
-        profiles = None
+        profiles = answer_counts = None
+        self.answers_, self.answers_reason_ = False, "answers: no concept merge"
         if self.partition_ == "concept_merge":
             profiles = self._concept_block([tokens[i] for i in first])
-            self._say(f"KMeans into {self._n_over(k, n_uniq)} clusters, merged by concepts "
-                      f"into {k}")
+            answer_counts = self._answer_counts(fit_texts, inverse, n_uniq)
+            answer_scale = float(self.answer_weight) * float(
+                np.linalg.norm(profiles, axis=1).mean())
+            self._say(self.answers_reason_)
+            self._say(f"KMeans into {self._n_over(k, n_uniq)} clusters, merged by concepts"
+                      f"{' and answers' if self.answers_ else ''} into {k}")
 
         def cluster(rows, seed, n_init=1, k=k):
             """The partition of rows ``rows`` of U into k types (same method for stability)."""
@@ -778,7 +852,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             lab = KMeans(n_km, n_init=n_init, random_state=seed).fit_predict(
                 U[rows], sample_weight=weight[rows])
             if profiles is not None:
-                lab = merge_by_profile(lab, profiles[rows], weight[rows], k)
+                P = profiles[rows]
+                if answer_counts is not None:
+                    A = answer_profiles(lab, answer_counts[rows], weight[rows])
+                    P = np.hstack([P, answer_scale * A[lab]])
+                lab = merge_by_profile(lab, P, weight[rows], k)
             return lab
 
         part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))

@@ -170,6 +170,7 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "k_reason": disc.k_reason_,
         "concepts": getattr(disc, "concepts_reason_", ""),
         "partition": getattr(disc, "partition_", ""),
+        "answers": getattr(disc, "answers_reason_", ""),
         "graph_space": getattr(disc, "graph_space_", ""),
         "reweight_rounds": int(getattr(disc, "reweight_rounds_", 0)),
         "word_vectors": getattr(disc, "word_vectors_", None) is not None,

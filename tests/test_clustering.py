@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 
-from callmine.clustering import merge_by_profile, stability
+from callmine.clustering import answer_profiles, merge_by_profile, stability
 from callmine.errors import CallmineError
 
 
@@ -108,3 +109,35 @@ def test_knn_graph_is_symmetric_without_self_loops_and_has_n_neighbors_per_row()
     assert A.diagonal().sum() == 0
     one_way = (A > 0).sum(axis=1)
     assert one_way.min() >= 7
+
+
+# --------------------------------------------------------------------------- answer profiles
+def test_answer_profiles_weigh_the_words_of_one_script_and_not_those_said_everywhere():
+    # word 0: "your IIN please" in every cluster; word 1: cluster 0 and 1's script; word 2: cluster 2's
+    counts = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1]])
+    A = answer_profiles(np.array([0, 1, 2, 2]), counts, np.ones(4))
+    assert A.shape == (3, 3) and np.allclose(A[:, 0], 0)
+    assert np.allclose(A @ A.T, [[1, 1, 0], [1, 1, 0], [0, 0, 1]])
+
+
+def test_answer_profiles_are_shares_of_the_calls_and_rare_words_do_not_spread():
+    # row 0 stands for 10 calls of which 1 heard word 0: 10% of cluster 0; min_share 0.2 ignores it
+    counts = np.array([[1, 0], [0, 1], [1, 0]])
+    w = np.array([10, 1, 1.])
+    labels = np.array([0, 1, 2])
+    assert answer_profiles(labels, counts, w, min_share=0.05)[0, 0] > 0
+    A = answer_profiles(labels, counts, w, min_share=0.2)
+    assert A[0, 0] > 0 and A[2, 0] > 0  # word 0 counts in 1 cluster of 3 at 20%: log 3 each
+    assert np.isclose(A[1, 1], 1.0)
+
+
+def test_a_cluster_without_operator_words_gets_a_zero_profile():
+    A = answer_profiles(np.array([0, 1]), sp.csr_matrix(np.array([[0, 0], [0, 3]])), np.array([1, 3.]))
+    assert np.allclose(A[0], 0) and np.isclose(np.linalg.norm(A[1]), 1.0)
+
+
+def test_answer_profiles_check_their_inputs():
+    with pytest.raises(CallmineError, match="labels, counts and weight differ in length: 2, 3, 2"):
+        answer_profiles(np.array([0, 1]), np.zeros((3, 2)), np.ones(2))
+    with pytest.raises(CallmineError, match=r"min_share must be in \(0, 1\), got 1.5"):
+        answer_profiles(np.array([0, 1]), np.zeros((2, 2)), np.ones(2), min_share=1.5)

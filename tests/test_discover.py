@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -545,6 +546,78 @@ def test_concept_merge_is_deterministic_and_scores_its_own_stability():
 def test_overcluster_one_is_kmeans_into_k_then_nothing_to_merge():
     a = RequestTypeDiscoverer(partition="concept_merge", overcluster=1, **SPLIT).fit(STEXTS)
     b = RequestTypeDiscoverer(partition="kmeans", **SPLIT).fit(STEXTS)
+    assert np.array_equal(a.labels_, b.labels_)
+
+
+# --------------------------------------------------------------------------- answers
+def make_answered_calls(seed: int = 0) -> tuple[list[str], list[str]]:
+    """``portal_login`` asked as "forgot my password" and as "wrong SMS code at login" (60 + 60
+    calls) next to ``sms_code`` ("the SMS code does not come", 60): the second login wording
+    shares its concept (sms) with the other type, not with the first wording. Every other call
+    starts with the operator's answer, one script per type."""
+    from conftest import wording_calls
+
+    groups = [("portal_login", ["забыл пароль от портала", "пароль от портала не помню"], 60),
+              ("portal_login", ["при входе неверный смс код", "при входе пишет неверный смс код"], 60),
+              ("sms_code", ["смс код не приходит на телефон", "не приходит смс код"], 60)]
+    texts, truth = wording_calls(groups, _FILLERS, seed)
+    script = {"portal_login": "Оператор: восстановите доступ кнопкой забыли пароль ",
+              "sms_code": "Оператор: проверьте номер в базе мобильных граждан "}
+    return [(script[y] if i % 2 else "") + t for i, (t, y) in enumerate(zip(texts, truth))], truth
+
+
+ATEXTS, ATRUTH = make_answered_calls()
+ANSWERED = dict(k=2, concepts=True, partition="concept_merge", outlier_threshold=None, **FAST)
+
+
+def test_the_operators_answer_joins_two_wordings_of_one_type():
+    concepts_only = RequestTypeDiscoverer(answers=False, **ANSWERED).fit(ATEXTS)
+    assert not concepts_only.answers_ and concepts_only.answers_reason_ == "answers=False"
+    # by concepts alone the SMS-code wording of the login type goes to the SMS type
+    assert cluster_accuracy(ATRUTH, concepts_only.labels_) < 0.7
+    answered = RequestTypeDiscoverer(**ANSWERED).fit(ATEXTS)
+    assert answered.answers_ and answered.answers_reason_ == (
+        "answers on: 50% of the calls have operator words")
+    assert cluster_accuracy(ATRUTH, answered.labels_) == 1.0
+
+
+def test_answers_only_steer_the_merge_the_types_stay_on_the_customers_side():
+    d = RequestTypeDiscoverer(**ANSWERED).fit(ATEXTS)
+    customer_only = [t.split("Абонент: ", 1)[1] for t in ATEXTS]
+    assert np.array_equal(d.predict(customer_only), d.labels_)  # predict never reads the operator
+    named = " ".join(" ".join(t) for t in d.top_terms_)
+    assert "кнопк" not in named and "кнопкой" not in named and "базе" not in named
+    again = RequestTypeDiscoverer(**ANSWERED).fit(ATEXTS)
+    assert np.array_equal(again.labels_, d.labels_)
+
+
+def test_auto_answers_stay_off_without_operator_turns_or_a_concept_merge():
+    d = RequestTypeDiscoverer(partition="concept_merge", **SPLIT).fit(STEXTS)
+    assert not d.answers_ and d.answers_reason_ == "answers off: 0% of the calls have operator words"
+    plain = RequestTypeDiscoverer(answers=True, partition="kmeans", **{
+        k: v for k, v in ANSWERED.items() if k != "partition"}).fit(ATEXTS)
+    assert not plain.answers_ and plain.answers_reason_ == "answers: no concept merge"
+    few = ATEXTS[:]
+    few = [t.split("Абонент: ", 1)[1] if i >= 6 else t for i, t in enumerate(few)]  # 3 of 180
+    assert not RequestTypeDiscoverer(**ANSWERED).fit(few).answers_
+    assert RequestTypeDiscoverer(answers=True, **ANSWERED).fit(few).answers_reason_ == (
+        "answers on: 2% of the calls have operator words")
+
+
+@pytest.mark.parametrize("bad, msg", [
+    (dict(answers="yes"), "answers must be 'auto', True or False, got 'yes'"),
+    (dict(answer_weight=-1), "answer_weight must be a number >= 0, got -1"),
+    (dict(answer_weight="1"), "answer_weight must be a number >= 0, got '1'"),
+])
+def test_answer_parameters_are_checked(bad, msg):
+    with pytest.raises(CallmineError, match=re.escape(msg)):
+        RequestTypeDiscoverer(k=2, **bad).fit(ATEXTS)
+
+
+def test_answer_weight_zero_is_the_concept_merge_alone():
+    a = RequestTypeDiscoverer(answer_weight=0, **ANSWERED).fit(ATEXTS)
+    b = RequestTypeDiscoverer(answers=False, **ANSWERED).fit(ATEXTS)
+    assert a.answers_reason_ == "answer_weight=0"
     assert np.array_equal(a.labels_, b.labels_)
 
 
