@@ -38,7 +38,10 @@ Method
    the most similar concept profiles (mean concept TF-IDF of their calls) are
    merged until k remain (:func:`callmine.clustering.merge_by_profile`): a
    large type that KMeans cut into sub-topics or languages still speaks of
-   the same concepts. ``reweight``: then every n-gram column of the graph
+   the same concepts. ``answers``: when the calls hold operator turns, each
+   cluster's profile also says how its operators answered
+   (:func:`callmine.clustering.answer_profiles`), since every phrasing of a
+   type is answered from the same script. ``reweight``: then every n-gram column of the graph
    rows is scaled by how concentrated it is over the types found
    (:func:`callmine.reweight.concentration`; words shared by many types lose
    weight), the graph is rebuilt and the calls are clustered again.
@@ -262,8 +265,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         password" / "my account is blocked") are joined. The features,
         centres, names and :meth:`predict` stay on the customer's side.
         ``"auto"``: on when at least 5% of the fit calls have operator words
-        (synthetic logs of other seeds, where 6% of the calls hold an
-        operator answer: ACC +3 to +5 at k = 35, docs/discover_dev.md);
+        (synthetic logs of five other seeds, where about 6% of the calls hold
+        an operator answer: ACC +1.7 to +11.5 points at k = 35, mean +7.3;
+        docs/discover_dev.md);
         True: whenever there are any; False: never.
     answer_weight : float, default=1.0
         Weight of the answer profile next to the concept profile (relative
