@@ -65,7 +65,7 @@ def run(texts, y, *, profile, k, seed=0, concepts="auto", languages=None,
                               concepts=concepts, partition=partition).fit(texts)
     secs = time.perf_counter() - t0
     out = {"profile": profile, "k_given": k, "concepts": d.concepts_reason_,
-           "partition": d.partition_,
+           "partition": d.partition_, "answers": d.answers_reason_,
            "k": int(d.n_clusters_),
            "outlier_share": round(float((d.labels_ < 0).mean()), 4),
            **scores(y, d.labels_), "seconds": round(secs, 1)}
