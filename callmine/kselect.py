@@ -521,7 +521,8 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         ``names``: the number of distinct vocabularies among
         ``name_clusters`` over-clusters (:func:`name_count`; needs ``docs``);
         it need not be a k of the grid (the silhouette table is still
-        computed, for the user to compare).
+        computed, for the user to compare, and a counted k between two k of
+        the grid gets a row of its own).
         ``vocab``: the same count with over-clusters sized by the rows,
         mutual-nearest-neighbour links and 3 KMeans seeds averaged
         (:func:`vocab_count`; needs ``docs``); likewise off the grid.
@@ -608,8 +609,8 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
     Us = normalize(U[sample]) if spectral else U[sample]
     X, metric, where = (Z[sample], "cosine", "text representation") if Z is not None \
         else (Us, "euclidean", "spectral space")
-    rows = []
-    for k in grid:
+    def score(k):
+        """The row of the table for k: KMeans into k, its silhouettes (and modularity)."""
         if cluster_space is not None:
             V = np.asarray(cluster_space(k), dtype=np.float64)
             if V.ndim != 2 or V.shape[0] != n:
@@ -627,9 +628,10 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
         if graph is not None:
             row["modularity"] = round(modularity(graph, lab), 4)
             extra = f", modularity {row['modularity']:.3f} (neighbour graph)"
-        rows.append(row)
         say(f"  k={k}: silhouette {sil:.3f} ({where}), {sil_u:.3f} (spectral space){extra}")
-    table = pd.DataFrame(rows)
+        return row
+
+    table = pd.DataFrame([score(k) for k in grid])
     names = None
     about = f"{where}; {len(sample):,} calls sampled"
     if rule in ("names", "vocab") and n < _MIN_COUNT_ROWS:
@@ -644,6 +646,9 @@ def choose_k(U: np.ndarray, weight: np.ndarray, *, k_range: tuple[int, int] = (5
                         random_state=kmeans_seed, name_clusters=name_clusters,
                         name_cosine=name_cosine, vocab_args=vocab_args)
         say(f"  distinct vocabularies among {names[1]['clusters']} over-clusters: {names[0]}")
+        if names[0] not in grid:  # the counted k gets its own row, so the table shows it
+            table = pd.concat([table, pd.DataFrame([score(names[0])])], ignore_index=True)
+            table = table.sort_values("k", kind="stable").reset_index(drop=True)
     return pick_k(table, rule, k_tolerance=k_tolerance, smooth_window=int(smooth_window),
                   smooth_tolerance=float(smooth_tolerance), about=about, names=names)
 

@@ -8,7 +8,7 @@ import pytest
 from sklearn.preprocessing import normalize
 
 from callmine import clustering
-from callmine.clustering import spectral_embedding
+from callmine.clustering import k_grid, spectral_embedding
 from callmine.errors import CallmineError
 from callmine.kselect import choose_k, knee, pick_k, smoothed
 
@@ -564,3 +564,16 @@ def test_vocab_rule_keeps_its_count_within_k_range_and_says_so():
                             vocab_args={"min_clusters": 12, "max_clusters": 12})
     assert k == 6
     assert "4 groups, kept within k_range 6..10" in reason
+
+
+def test_a_counted_k_between_the_grid_ks_gets_its_own_row_and_is_the_chosen_one():
+    X, docs = vocab_blobs(12, per_phrasing=8)
+    args = {"min_clusters": 36, "max_clusters": 36}
+    k, table, reason = choose_k(X, np.ones(len(X)), k_range=(2, 20), spectral=False, Z=X,
+                                rule="vocab", docs=docs, vocab_args=args)
+    assert k == 12 and 12 not in k_grid(len(X), (2, 20))  # grid: 2..9, 10, 15, 20
+    assert table["k"].tolist() == sorted(k_grid(len(X), (2, 20)) + [12])
+    assert table["chosen"].sum() == 1 and int(table.loc[table["chosen"], "k"].iloc[0]) == 12
+    sil = float(table.loc[table["chosen"], "silhouette"].iloc[0])
+    assert f"silhouette in the text representation {sil:.3f}" in reason
+    assert "between the k of the silhouette grid" not in reason
