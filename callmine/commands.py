@@ -139,7 +139,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     if s.get("concepts"):
         print(f"cross-lingual concepts: {s['concepts']}")
     if s.get("answers", "").startswith("answers on"):
-        print(f"operator's answers: {s['answers']}")
+        print("types merged by the operator's answers as well: "
+              + s["answers"].removeprefix("answers on: "))
     print(f"wrote {args.output}/assignments.csv and {args.output}/types.csv "
           f"(edit types.csv, then run 'callmine curate')")
     return 0

@@ -186,12 +186,15 @@ def test_discover_reweight_and_word_vector_options_reach_the_estimator(tmp_path,
                      "--reweight", str(rounds), "--word-vectors", vectors, "-q"]) == 0
         summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
         assert (summary["reweight_rounds"], summary["word_vectors"]) == (rounds, vectors == "on")
+    capsys.readouterr()
     for answers, said in (("off", "answers=False"), ("on", "answers on: ")):
         out_dir = tmp_path / f"a{answers}"
         assert main(["discover", str(path), "-o", str(out_dir), "--k", "4", "--concepts", "on",
                      "--partition", "concept_merge", "--answers", answers, "-q"]) == 0
         summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
         assert summary["answers"].startswith(said)
+        printed = "types merged by the operator's answers as well: " in capsys.readouterr().out
+        assert printed == (answers == "on")
     for bad in ("-1", "once"):
         assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--reweight", bad]) == 2
         assert "must be an integer >= 0 or 'auto'" in capsys.readouterr().err
