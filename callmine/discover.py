@@ -859,7 +859,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 P = profiles[rows]
                 if answer_counts is not None:
                     A = answer_profiles(lab, answer_counts[rows], weight[rows])
-                    P = np.hstack([P, answer_scale * A[lab]])
+                    # every row carries its cluster's profile; A's rows span at most
+                    # n_km dimensions, so U * S (A = U S V') holds the same dot products
+                    # in n_km columns instead of one per operator word
+                    U_a, S_a, _ = np.linalg.svd(A, full_matrices=False)
+                    P = np.hstack([P, answer_scale * (U_a * S_a)[lab]])
                 lab = merge_by_profile(lab, P, weight[rows], k)
             return lab
 
