@@ -31,7 +31,7 @@ from sklearn.utils import check_random_state
 from callmine.errors import CallmineError
 
 __all__ = ["cluster_accuracy", "k_grid", "knn_graph", "spectral_embedding", "spectral_space", "spectral_dims",
-           "diffusion_space", "choose_k", "merge_by_profile", "answer_profiles", "order_by_size",
+           "diffusion_space", "choose_k", "merge_by_profile", "answer_profiles", "answer_signal", "order_by_size",
            "outlier_cutoffs", "stability"]
 
 
@@ -349,6 +349,50 @@ def answer_profiles(labels: np.ndarray, counts, weight: np.ndarray, *,
     share = totals / np.maximum(np.bincount(labels, weights=w, minlength=m), 1e-12)[:, None]
     spread = np.maximum((share >= float(min_share)).sum(axis=0), 1)
     return normalize(share * np.log(m / spread))
+
+
+def _g_statistic(labels: np.ndarray, counts, weight: np.ndarray) -> float:
+    """G = 2 sum x log(x / E) over the cluster x word table of ``counts`` (E: independence)."""
+    m = int(labels.max()) + 1
+    onehot = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                           shape=(m, len(labels)))
+    x = np.asarray(safe_sparse_dot(onehot, counts, dense_output=True), dtype=np.float64)
+    n = np.bincount(labels, weights=weight, minlength=m)[:, None]
+    expected = n * (x.sum(axis=0, keepdims=True) / max(float(weight.sum()), 1e-12))
+    pos = (x > 0) & (expected > 0)
+    return float(2.0 * np.sum(x[pos] * np.log(x[pos] / expected[pos])))
+
+
+def answer_signal(labels: np.ndarray, counts, weight: np.ndarray, *, n_null: int = 3,
+                  random_state=0) -> float:
+    """How much more the operator's words depend on the clusters than by chance (a ratio).
+
+    The G statistic (likelihood-ratio test of independence) of the cluster x
+    operator-word table (``counts`` and ``weight`` as in
+    :func:`answer_profiles`), divided by its mean over ``n_null`` tables with
+    the cluster labels shuffled among the rows. About 1 when the operator's
+    words say nothing about the clusters (only chance), well above 1 when
+    the operators of a cluster answer from its own script: on synthetic logs
+    of other seeds 3.8-4.1, 2.6 with the operator turns of a random other call
+    added to every call, 1.0 with every call's operator turns taken from a
+    random other call.
+
+    >>> labels = np.repeat([0, 1], 50)
+    >>> script = np.repeat(np.eye(2), 50, axis=0)          # each cluster's own answer
+    >>> answer_signal(labels, script, np.ones(100)) > 10
+    True
+    """
+    labels = np.asarray(labels)
+    w = np.asarray(weight, dtype=np.float64)
+    if not (len(labels) == counts.shape[0] == len(w)):
+        raise CallmineError(f"labels, counts and weight differ in length: "
+                            f"{len(labels)}, {counts.shape[0]}, {len(w)}")
+    if isinstance(n_null, bool) or not isinstance(n_null, (int, np.integer)) or n_null < 1:
+        raise CallmineError(f"n_null must be a positive integer, got {n_null!r}")
+    real = _g_statistic(labels, counts, w)
+    rs = check_random_state(random_state)
+    null = np.mean([_g_statistic(rs.permutation(labels), counts, w) for _ in range(int(n_null))])
+    return float(real / null) if null > 0 else (float("inf") if real > 0 else 0.0)
 
 
 def order_by_size(labels: np.ndarray, weight: np.ndarray, k: int) -> tuple[np.ndarray, int]:

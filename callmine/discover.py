@@ -91,7 +91,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from callmine.clustering import (answer_profiles, choose_k, cluster_accuracy, diffusion_space, k_grid,
+from callmine.clustering import (answer_profiles, answer_signal, choose_k, cluster_accuracy, diffusion_space, k_grid,
                                  merge_by_profile, order_by_size, outlier_cutoffs, spectral_dims,
                                  knn_graph, spectral_embedding, spectral_space, stability)
 from callmine.reweight import reweight_columns
@@ -131,6 +131,11 @@ _AUTO_REWEIGHT = {"fast": 1, "accurate": 0}
 #: of the fit calls has operator words (transcripts with both sides; not SMS, chats without
 #: the operator, or customer-only text).
 _ANSWERS_MIN_SHARE = 0.05
+#: ``answers="auto"``: ... and when the operator's words depend on the first over-clustering at
+#: least this many times as much as on shuffled clusters (clustering.answer_signal: 3.8-4.1 on
+#: the synthetic development logs, 2.6 with random operator turns added, 1.0 with the operator
+#: turns of random other calls, where merging by them cost 45-55 ACC points).
+_ANSWERS_MIN_SIGNAL = 1.5
 
 
 def _as_texts(X) -> list[str]:
@@ -265,10 +270,16 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         password" / "my account is blocked") are joined. The features,
         centres, names and :meth:`predict` stay on the customer's side.
         ``"auto"``: on when at least 5% of the fit calls have operator words
-        (synthetic logs of five other seeds, where about 6% of the calls hold
-        an operator answer: ACC +1.7 to +11.5 points at k = 35, mean +7.3;
-        docs/discover_dev.md);
-        True: whenever there are any; False: never.
+        **and** those words depend on the first over-clustering at least 1.5
+        times as much as on shuffled clusters
+        (:func:`callmine.clustering.answer_signal`; operator talk unrelated to
+        the request would join clusters at random: with every call's
+        operator turns taken from a random other call, merging by them cost
+        45-55 ACC points on the development logs, and the check turns them
+        off). Synthetic logs of five other seeds, where about 6% of the calls
+        hold an operator answer: ACC +1.7 to +11.5 points at k = 35, mean
+        +7.3 (docs/discover_dev.md). True: whenever there are operator words
+        (the check is reported, not applied); False: never.
     answer_weight : float, default=1.0
         Weight of the answer profile next to the concept profile (relative
         to the mean length of the calls' concept rows).
@@ -846,9 +857,26 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             answer_counts = self._answer_counts(fit_texts, inverse, n_uniq)
             answer_scale = float(self.answer_weight) * float(
                 np.linalg.norm(profiles, axis=1).mean())
+            self._say(f"KMeans into {self._n_over(k, n_uniq)} clusters, merged by concepts "
+                      f"into {k}")
+        answers_checked = answer_counts is None
+
+        def check_answers(lab, rows):
+            """On the first over-clustering: are the operator's words tied to the clusters?"""
+            nonlocal answer_counts, answers_checked
+            answers_checked = True
+            ratio = answer_signal(lab, answer_counts[rows], weight[rows], random_state=self._seed(8))
+            tied = (f"; they depend on the clusters {ratio:.1f} times as much as on shuffled "
+                    f"clusters")
+            if isinstance(self.answers, str) and ratio < _ANSWERS_MIN_SIGNAL:
+                self.answers_ = False
+                self.answers_reason_ = (self.answers_reason_.replace("answers on", "answers off")
+                                        + tied + f" (below {_ANSWERS_MIN_SIGNAL:g}: they say "
+                                        f"nothing about the request types)")
+                answer_counts = None
+            else:
+                self.answers_reason_ += tied
             self._say(self.answers_reason_)
-            self._say(f"KMeans into {self._n_over(k, n_uniq)} clusters, merged by concepts"
-                      f"{' and answers' if self.answers_ else ''} into {k}")
 
         def cluster(rows, seed, n_init=1, k=k):
             """The partition of rows ``rows`` of U into k types (same method for stability)."""
@@ -857,6 +885,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 U[rows], sample_weight=weight[rows])
             if profiles is not None:
                 P = profiles[rows]
+                if not answers_checked:
+                    check_answers(lab, rows)
                 if answer_counts is not None:
                     A = answer_profiles(lab, answer_counts[rows], weight[rows])
                     # every row carries its cluster's profile; A's rows span at most

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 import pytest
 
-from callmine.clustering import answer_profiles, merge_by_profile, stability
+from callmine.clustering import answer_profiles, answer_signal, merge_by_profile, stability
 from callmine.errors import CallmineError
 
 
@@ -141,3 +141,19 @@ def test_answer_profiles_check_their_inputs():
         answer_profiles(np.array([0, 1]), np.zeros((3, 2)), np.ones(2))
     with pytest.raises(CallmineError, match=r"min_share must be in \(0, 1\), got 1.5"):
         answer_profiles(np.array([0, 1]), np.zeros((2, 2)), np.ones(2), min_share=1.5)
+
+
+def test_answer_signal_is_about_one_when_the_words_do_not_follow_the_clusters():
+    rs = np.random.RandomState(5)  # not the seed of the shuffles inside (0)
+    labels = np.repeat(np.arange(8), 100)
+    scripts = np.eye(8)[labels]                      # the operator answers each cluster's type
+    noise = np.eye(8)[rs.permutation(labels)]        # ... or a random call's type
+    assert answer_signal(labels, scripts, np.ones(800)) > 5
+    assert 0.7 < answer_signal(labels, noise, np.ones(800)) < 1.5
+    mixed = np.hstack([scripts, noise])              # both: still clearly tied
+    assert answer_signal(labels, sp.csr_matrix(mixed), np.ones(800)) > 2
+    assert answer_signal(labels, np.zeros((800, 2)), np.ones(800)) == 0.0
+    with pytest.raises(CallmineError, match="n_null must be a positive integer, got 0"):
+        answer_signal(labels, scripts, np.ones(800), n_null=0)
+    with pytest.raises(CallmineError, match="labels, counts and weight differ in length"):
+        answer_signal(labels[:5], scripts, np.ones(800))

@@ -576,8 +576,8 @@ def test_the_operators_answer_joins_two_wordings_of_one_type():
     # by concepts alone the SMS-code wording of the login type goes to the SMS type
     assert cluster_accuracy(ATRUTH, concepts_only.labels_) < 0.7
     answered = RequestTypeDiscoverer(**ANSWERED).fit(ATEXTS)
-    assert answered.answers_ and answered.answers_reason_ == (
-        "answers on: 50% of the calls have operator words")
+    assert answered.answers_ and answered.answers_reason_.startswith(
+        "answers on: 50% of the calls have operator words; they depend on the clusters ")
     assert cluster_accuracy(ATRUTH, answered.labels_) == 1.0
 
 
@@ -600,8 +600,25 @@ def test_auto_answers_stay_off_without_operator_turns_or_a_concept_merge():
     few = ATEXTS[:]
     few = [t.split("Абонент: ", 1)[1] if i >= 6 else t for i, t in enumerate(few)]  # 3 of 180
     assert not RequestTypeDiscoverer(**ANSWERED).fit(few).answers_
-    assert RequestTypeDiscoverer(answers=True, **ANSWERED).fit(few).answers_reason_ == (
-        "answers on: 2% of the calls have operator words")
+    assert RequestTypeDiscoverer(answers=True, **ANSWERED).fit(few).answers_reason_.startswith(
+        "answers on: 2% of the calls have operator words; they depend on the clusters ")
+
+
+def test_operator_words_that_say_nothing_about_the_calls_are_not_used():
+    # every call gets the operator's answer of a random call: the scripts no longer follow
+    # the customers' requests, and merging by them would join clusters at random
+    rs = np.random.RandomState(1)
+    scripts = [t.split("Абонент: ")[0] for t in ATEXTS]
+    shuffled = [scripts[j] + "Абонент: " + t.split("Абонент: ", 1)[1]
+                for j, t in zip(rs.permutation(len(ATEXTS)), ATEXTS)]
+    d = RequestTypeDiscoverer(**ANSWERED).fit(shuffled)
+    assert not d.answers_
+    assert d.answers_reason_.startswith("answers off: 50% of the calls have operator words; "
+                                        "they depend on the clusters ")
+    assert d.answers_reason_.endswith("(below 1.5: they say nothing about the request types)")
+    off = RequestTypeDiscoverer(answers=False, **ANSWERED).fit(shuffled)
+    assert np.array_equal(d.labels_, off.labels_)
+    assert RequestTypeDiscoverer(answers=True, **ANSWERED).fit(shuffled).answers_  # forced
 
 
 @pytest.mark.parametrize("bad, msg", [
