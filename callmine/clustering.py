@@ -30,9 +30,9 @@ from sklearn.utils import check_random_state
 
 from callmine.errors import CallmineError
 
-__all__ = ["cluster_accuracy", "k_grid", "knn_graph", "spectral_embedding", "spectral_space", "spectral_dims",
-           "diffusion_space", "choose_k", "merge_by_profile", "answer_profiles", "answer_signal", "order_by_size",
-           "outlier_cutoffs", "stability"]
+__all__ = ["cluster_accuracy", "k_grid", "knn_graph", "spectral_embedding", "spectral_space",
+           "spectral_dims", "diffusion_space", "choose_k", "merge_by_profile", "answer_profiles",
+           "answer_signal", "order_by_size", "outlier_cutoffs", "stability"]
 
 
 def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:

@@ -91,9 +91,10 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from callmine.clustering import (answer_profiles, answer_signal, choose_k, cluster_accuracy, diffusion_space, k_grid,
-                                 merge_by_profile, order_by_size, outlier_cutoffs, spectral_dims,
-                                 knn_graph, spectral_embedding, spectral_space, stability)
+from callmine.clustering import (answer_profiles, answer_signal, choose_k, cluster_accuracy,
+                                 diffusion_space, k_grid, knn_graph, merge_by_profile,
+                                 order_by_size, outlier_cutoffs, spectral_dims,
+                                 spectral_embedding, spectral_space, stability)
 from callmine.reweight import reweight_columns
 # the file-level job lives in discover_file.py, the clustering maths in clustering.py;
 # their public names stay importable from here
@@ -664,7 +665,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                                    lowercase=False).fit(docs)
 
     def _answer_counts(self, texts: Sequence[str], inverse: np.ndarray, n_uniq: int):
-        """Operator words per distinct call (sparse ``n_uniq x words``), or None; sets ``answers_*``.
+        """Operator words per distinct call (sparse ``n_uniq x words``) or None; sets ``answers_*``.
 
         Row ``u`` counts, for every word, the fit calls of distinct customer
         text ``u`` whose operator turns contain it (redacted, normalised,
@@ -865,7 +866,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             """On the first over-clustering: are the operator's words tied to the clusters?"""
             nonlocal answer_counts, answers_checked
             answers_checked = True
-            ratio = answer_signal(lab, answer_counts[rows], weight[rows], random_state=self._seed(8))
+            ratio = answer_signal(lab, answer_counts[rows], weight[rows],
+                                  random_state=self._seed(8))
             tied = (f"; they depend on the clusters {ratio:.1f} times as much as on shuffled "
                     f"clusters")
             if isinstance(self.answers, str) and ratio < _ANSWERS_MIN_SIGNAL:
