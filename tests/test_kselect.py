@@ -384,10 +384,6 @@ def test_names_rule_in_choose_k_gives_the_count_and_says_why():
     # the silhouette table is the one the other rules read
     _, plain, _ = choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X)
     assert table["silhouette"].equals(plain["silhouette"])
-    with pytest.raises(CallmineError, match="rule='names' needs docs"):
-        choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X, rule="names")
-    with pytest.raises(CallmineError, match="rule='names' needs names=name_count"):
-        pick_k(plain, "names")
 
 
 def test_names_rule_keeps_its_count_within_k_range_and_says_so():
@@ -514,10 +510,6 @@ def test_vocab_rule_in_choose_k_gives_the_count_and_says_why():
     assert "3 KMeans seeds: 4/4/4, averaged" in reason
     _, plain, _ = choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X)
     assert table["silhouette"].equals(plain["silhouette"])
-    with pytest.raises(CallmineError, match="rule='vocab' needs docs"):
-        choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X, rule="vocab")
-    with pytest.raises(CallmineError, match="rule='vocab' needs names=vocab_count"):
-        pick_k(plain, "vocab")
     with pytest.raises(CallmineError, match="vocab_args must not set 'random_state'"):
         choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X, rule="vocab",
                  docs=docs, vocab_args={"random_state": 1})
@@ -577,3 +569,13 @@ def test_a_counted_k_between_the_grid_ks_gets_its_own_row_and_is_the_chosen_one(
     sil = float(table.loc[table["chosen"], "silhouette"].iloc[0])
     assert f"silhouette in the text representation {sil:.3f}" in reason
     assert "between the k of the silhouette grid" not in reason
+
+
+@pytest.mark.parametrize("rule, counter", [("names", "name_count"), ("vocab", "vocab_count")])
+def test_counting_rules_need_the_texts(rule, counter):
+    X, _ = vocab_blobs(4)
+    with pytest.raises(CallmineError, match=f"rule='{rule}' needs docs"):
+        choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X, rule=rule)
+    _, plain, _ = choose_k(X, np.ones(len(X)), k_range=(2, 10), spectral=False, Z=X)
+    with pytest.raises(CallmineError, match=f"rule='{rule}' needs names={counter}"):
+        pick_k(plain, rule)
