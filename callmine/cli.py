@@ -100,7 +100,7 @@ def _auto_or_int(minimum: int) -> Callable[[str], object]:
 
 
 _k_arg = _auto_or_int(2)  # --k (discover, report)
-_rounds_arg = _auto_or_int(0)  # --reweight (discover)
+_rounds_arg = _auto_or_int(0)  # --reweight, --refine (discover)
 
 
 def _overcluster_arg(value: str):
@@ -242,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rounds of term reweighting by concentration over the types found, each "
                         "followed by a new partition (auto, the default: 1 for fast with the "
                         "concept step, else 0; 0 is faster)")
+    p.add_argument("--refine", default="auto", type=_rounds_arg, metavar="auto|N",
+                   help="most rounds in which each call moves to the type whose words it uses "
+                        "(hard EM of a word mixture; auto, the default: 20 for fast, 0 for "
+                        "accurate; 0 keeps the clustering as it is)")
     p.add_argument("--word-vectors", default="auto", choices=("auto", "on", "off"),
                    help="judge type centres, outliers and assignments next to word vectors "
                         "learned from the calls (auto, the default: on with >= 1,000 distinct calls)")

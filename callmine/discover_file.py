@@ -173,6 +173,7 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "answers": getattr(disc, "answers_reason_", ""),
         "graph_space": getattr(disc, "graph_space_", ""),
         "reweight_rounds": int(getattr(disc, "reweight_rounds_", 0)),
+        "refine_rounds": int(getattr(disc, "refine_rounds_", 0)),
         "word_vectors": getattr(disc, "word_vectors_", None) is not None,
         "outliers": int(n_out),
         "outlier_share": round(n_out / max(n_text, 1), 4),
