@@ -956,6 +956,17 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 lab = merge_by_profile(lab, P, weight[rows], k)
             return lab
 
+        def refined(lab, rows):
+            """``lab`` of rows ``rows`` after the word-mixture rounds of ``refine`` (and rounds run)."""
+            lab = np.unique(lab, return_inverse=True)[1]
+            return refine_partition(lab, mix_counts[rows], weight[rows], lab.max() + 1,
+                                    beta=_MIXTURE_BETA, max_rounds=self._refine_rounds())
+
+        def final_partition(rows, seed):
+            """The whole method on rows ``rows`` (the stability re-clusterings)."""
+            lab = cluster(rows, seed)
+            return lab if mix_counts is None else refined(lab, rows)[0]
+
         part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
         self.reweight_rounds_ = self._reweight_rounds() if use_graph else 0
         for r in range(self.reweight_rounds_):
@@ -969,10 +980,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if mix_counts is not None:
             # calls go to the type whose words they use (hard EM of a word mixture)
             self._say("refining the types by their words (mixture of multinomials)")
-            part = np.unique(part, return_inverse=True)[1]
-            part, self.refine_rounds_ = refine_partition(
-                part, mix_counts, weight, part.max() + 1, beta=_MIXTURE_BETA,
-                max_rounds=self._refine_rounds())
+            part, self.refine_rounds_ = refined(part, np.arange(n_uniq))
         # number types by size, largest first (ties: first seen)
         uniq_labels, k = order_by_size(part, weight, k)
         self.n_clusters_ = k
@@ -994,7 +1002,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.stability_ = stability(U, uniq_labels, k, weight,
                                     n_runs=int(self.n_stability_runs),
                                     sample_seed=self._seed(4), kmeans_seed=self._seed(100),
-                                    cluster=None if profiles is None else cluster)
+                                    cluster=None if profiles is None and mix_counts is None
+                                    else final_partition)
         fit_labels = self._outliers(Z, fit_labels)
 
         labels = np.full(n, -1, dtype=int)
