@@ -319,7 +319,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         0.1 per word), then every call moves to the type under which its
         words are most probable (hard EM of a mixture of multinomials, the
         model of short-text clustering with one topic per text; stops when
-        no call moves or a type would be left empty;
+        no call moves; the calls of a type a round would empty stay in it;
         :func:`callmine.mixture.refine_partition`). KMeans in a dense space
         leaves calls at the edge of a neighbouring cluster; the words of
         their own type bring them back. The mixture then assigns new calls

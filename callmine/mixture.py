@@ -69,10 +69,11 @@ def refine_partition(labels: np.ndarray, counts, weight: np.ndarray, k: int, *,
 
     Each round re-estimates the mixture from the current labels
     (:func:`mixture_parameters`) and gives every row the type with the
-    highest score (:func:`mixture_scores`; ties: the lowest type). Stops when
-    no row moves, after ``max_rounds`` rounds, or before a round that would
-    leave a type without rows (the number of types stays ``k``). Rows
-    without any counted word keep their label (only the prior would speak).
+    highest score (:func:`mixture_scores`; ties: the lowest type), except
+    that the rows of a type the round would leave empty stay in it (the
+    number of types stays that of ``labels``). Stops when no row moves or
+    after ``max_rounds`` rounds. Rows without any counted word keep their
+    label (only the prior would speak).
 
     Returns the refined labels and the number of rounds that moved rows.
 
@@ -92,7 +93,11 @@ def refine_partition(labels: np.ndarray, counts, weight: np.ndarray, k: int, *,
     for _ in range(int(max_rounds)):
         log_theta, log_prior = mixture_parameters(lab, C, weight, k, beta=beta, alpha=alpha)
         new = np.where(has_words, mixture_scores(C, log_theta, log_prior).argmax(axis=1), lab)
-        if np.array_equal(new, lab) or len(np.unique(new)) < len(np.unique(lab)):
+        emptied = np.setdiff1d(lab, new)
+        if len(emptied):  # those types keep their calls this round
+            stay = np.isin(lab, emptied)
+            new[stay] = lab[stay]
+        if np.array_equal(new, lab):
             break
         lab = new
         moved_rounds += 1

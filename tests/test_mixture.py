@@ -74,6 +74,11 @@ def test_no_type_is_emptied():
     counts = np.array([[1, 0], [1, 0], [1, 0], [1, 0]], dtype=float)
     labels, rounds = refine_partition(np.array([0, 0, 0, 1]), counts, np.ones(4), 2)
     assert labels.tolist() == [0, 0, 0, 1] and rounds == 0
+    # ... while the other calls still move: the last call goes to type 0, the lone call of
+    # type 1 (which also prefers type 0) stays
+    counts = np.array([[1, 0], [1, 0], [1, 0], [1, 0], [0, 1], [0, 1], [1, 0]], dtype=float)
+    labels, rounds = refine_partition(np.array([0, 0, 0, 1, 2, 2, 2]), counts, np.ones(7), 3)
+    assert labels.tolist() == [0, 0, 0, 1, 2, 2, 0] and rounds == 1
 
 
 @pytest.mark.parametrize("labels, kwargs, match", [
