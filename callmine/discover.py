@@ -532,16 +532,13 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if isinstance(self.answer_weight, (bool, str)) or not float(self.answer_weight) >= 0:
             raise CallmineError(f"answer_weight must be a number >= 0, "
                                 f"got {self.answer_weight!r}")
-        if not (isinstance(self.reweight, str) and self.reweight == "auto") and (
-                isinstance(self.reweight, (bool, np.bool_)) or not isinstance(
-                    self.reweight, (int, np.integer)) or self.reweight < 0):
-            raise CallmineError(f"reweight must be 'auto' or an integer >= 0 (rounds), "
-                                f"got {self.reweight!r}")
-        if not (isinstance(self.refine, str) and self.refine == "auto") and (
-                isinstance(self.refine, (bool, np.bool_)) or not isinstance(
-                    self.refine, (int, np.integer)) or self.refine < 0):
-            raise CallmineError(f"refine must be 'auto' or an integer >= 0 (rounds), "
-                                f"got {self.refine!r}")
+        for name in ("reweight", "refine"):  # "auto" or a number of rounds
+            value = getattr(self, name)
+            if not (isinstance(value, str) and value == "auto") and (
+                    isinstance(value, (bool, np.bool_)) or not isinstance(
+                        value, (int, np.integer)) or value < 0):
+                raise CallmineError(f"{name} must be 'auto' or an integer >= 0 (rounds), "
+                                    f"got {value!r}")
         if not (0 <= float(self.k_tolerance) < 1):
             raise CallmineError(f"k_tolerance must be in [0, 1), got {self.k_tolerance!r}")
         if self.outlier_threshold is not None and not float(self.outlier_threshold) > 0:
