@@ -31,8 +31,8 @@ from sklearn.utils import check_random_state
 from callmine.errors import CallmineError
 
 __all__ = ["cluster_accuracy", "k_grid", "knn_graph", "spectral_embedding", "spectral_space",
-           "spectral_dims", "diffusion_space", "choose_k", "merge_by_profile", "answer_profiles",
-           "answer_signal", "order_by_size", "outlier_cutoffs", "stability"]
+           "spectral_dims", "diffusion_space", "choose_k", "merge_by_profile", "cluster_sums",
+           "answer_profiles", "answer_signal", "order_by_size", "outlier_cutoffs", "stability"]
 
 
 def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
@@ -307,6 +307,21 @@ def merge_by_profile(labels: np.ndarray, profiles: np.ndarray, weight: np.ndarra
     return np.unique(lab, return_inverse=True)[1]
 
 
+def cluster_sums(labels: np.ndarray, X, m: int, row_weight=None) -> np.ndarray:
+    """Dense ``(m, X.shape[1])`` sums of the rows of ``X`` (sparse or dense) in each cluster.
+
+    Row ``i`` counts ``row_weight[i]`` times (once when None); clusters are ``0..m-1``.
+
+    >>> cluster_sums(np.array([0, 1, 0]), np.array([[1., 0], [0, 1], [2, 0]]), 2).tolist()
+    [[3.0, 0.0], [0.0, 1.0]]
+    """
+    labels = np.asarray(labels)
+    n = len(labels)
+    w = np.ones(n) if row_weight is None else np.asarray(row_weight, dtype=np.float64)
+    onehot = sp.csr_matrix((w, (labels, np.arange(n))), shape=(int(m), n))
+    return np.asarray(safe_sparse_dot(onehot, X, dense_output=True), dtype=np.float64)
+
+
 def answer_profiles(labels: np.ndarray, counts, weight: np.ndarray, *,
                     min_share: float = 0.02) -> np.ndarray:
     """How distinctively the operator answered in each cluster: one unit-length row per cluster.
@@ -343,9 +358,7 @@ def answer_profiles(labels: np.ndarray, counts, weight: np.ndarray, *,
     if not 0 < float(min_share) < 1:
         raise CallmineError(f"min_share must be in (0, 1), got {min_share!r}")
     m = int(labels.max()) + 1 if len(labels) else 0
-    onehot = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
-                           shape=(m, len(labels)))
-    totals = np.asarray(safe_sparse_dot(onehot, counts, dense_output=True), dtype=np.float64)
+    totals = cluster_sums(labels, counts, m)
     share = totals / np.maximum(np.bincount(labels, weights=w, minlength=m), 1e-12)[:, None]
     spread = np.maximum((share >= float(min_share)).sum(axis=0), 1)
     return normalize(share * np.log(m / spread))
@@ -354,9 +367,7 @@ def answer_profiles(labels: np.ndarray, counts, weight: np.ndarray, *,
 def _g_statistic(labels: np.ndarray, counts, weight: np.ndarray) -> float:
     """G = 2 sum x log(x / E) over the cluster x word table of ``counts`` (E: independence)."""
     m = int(labels.max()) + 1
-    onehot = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
-                           shape=(m, len(labels)))
-    x = np.asarray(safe_sparse_dot(onehot, counts, dense_output=True), dtype=np.float64)
+    x = cluster_sums(labels, counts, m)
     n = np.bincount(labels, weights=weight, minlength=m)[:, None]
     expected = n * (x.sum(axis=0, keepdims=True) / max(float(weight.sum()), 1e-12))
     pos = (x > 0) & (expected > 0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from callmine.clustering import cluster_sums
 from callmine.errors import CallmineError
 
 __all__ = ["mixture_parameters", "mixture_scores", "refine_partition"]
@@ -43,10 +44,7 @@ def mixture_parameters(labels: np.ndarray, counts, weight: np.ndarray, k: int, *
     """
     labels = np.asarray(labels)
     w = np.asarray(weight, dtype=np.float64)
-    n = len(labels)
-    onehot = sp.csr_matrix((w, (labels, np.arange(n))), shape=(int(k), n))
-    totals = onehot @ sp.csr_matrix(counts)
-    T = np.asarray(totals.todense()) + float(beta)
+    T = cluster_sums(labels, counts, k, row_weight=w) + float(beta)
     log_theta = np.log(T) - np.log(T.sum(axis=1, keepdims=True))
     sizes = np.bincount(labels, weights=w, minlength=int(k)) + float(alpha)
     log_prior = np.log(sizes) - np.log(sizes.sum())
