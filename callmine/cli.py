@@ -246,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="most rounds in which each call moves to the type whose words it uses "
                         "(hard EM of a word mixture; auto, the default: 20 for fast, 0 for "
                         "accurate; 0 keeps the clustering as it is)")
+    p.add_argument("--partitions", default="auto", type=_auto_or_int(1), metavar="auto|N",
+                   help="final partitions from different KMeans starts, of which the one that "
+                        "agrees most with the others is kept (auto, the default: 8 for fast, 1 "
+                        "for accurate; 1 is one start)")
     p.add_argument("--word-vectors", default="auto", choices=("auto", "on", "off"),
                    help="judge type centres, outliers and assignments next to word vectors "
                         "learned from the calls (auto, the default: on with >= 1,000 distinct calls)")

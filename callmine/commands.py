@@ -130,6 +130,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     params["graph_space"] = args.graph_space
     params["reweight"] = args.reweight
     params["refine"] = args.refine
+    params["n_partitions"] = args.partitions
     params["word_vectors"] = {"auto": "auto", "on": True, "off": False}[args.word_vectors]
     s = discover_file(args.input_file, args.output, text_col=args.text_col, encoding=args.encoding,
                       k=args.k, profile=args.profile, random_state=args.random_state,

@@ -174,6 +174,9 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "graph_space": getattr(disc, "graph_space_", ""),
         "reweight_rounds": int(getattr(disc, "reweight_rounds_", 0)),
         "refine_rounds": int(getattr(disc, "refine_rounds_", 0)),
+        "partitions": int(getattr(disc, "n_partitions_", 1)),
+        "partition_agreement": (None if getattr(disc, "partition_agreement_", None) is None
+                                else round(float(disc.partition_agreement_), 4)),
         "word_vectors": getattr(disc, "word_vectors_", None) is not None,
         "outliers": int(n_out),
         "outlier_share": round(n_out / max(n_text, 1), 4),
