@@ -109,6 +109,8 @@ def test_cli_partitions_option_reaches_the_estimator_and_the_summary(tmp_path, c
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         assert summary["partitions"] == n
         assert (summary["partition_agreement"] is None) == (n == 1)
+        said = capsys.readouterr().out
+        assert ("kept the central of 3 KMeans starts" in said) == (n == 3)
     capsys.readouterr()
     assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--partitions", "0"]) == 2
     assert "must be an integer >= 1 or 'auto'" in capsys.readouterr().err
