@@ -22,6 +22,42 @@ def calls_rows():
     return list(CALLS)
 
 
+@pytest.fixture(scope="session")
+def synthetic_texts() -> list[str]:
+    """The texts of 400 synthetic calls (``generate_calls(400, seed=0)``; 35 types, ru/kk/en)."""
+    from callmine.synth import generate_calls
+    return generate_calls(400, seed=0)["text"].tolist()
+
+
+@pytest.fixture
+def discover_cli(tmp_path, capsys):
+    """Run ``callmine discover`` (k = 4) on 150 synthetic calls with extra options.
+
+    Returns ``(summary.json as a dict, stdout)``, or the stderr text when the
+    command line is refused (exit code 2).
+    """
+    import json
+
+    from callmine.cli import main
+    from callmine.synth import generate_calls
+    path = tmp_path / "calls.csv"
+    generate_calls(150, seed=5).to_csv(path, index=False)
+    runs = []
+
+    def run(*options: str):
+        out = tmp_path / f"out{len(runs)}"
+        runs.append(out)
+        capsys.readouterr()
+        code = main(["discover", str(path), "-o", str(out), "--k", "4", "-q", *options])
+        said = capsys.readouterr()
+        if code == 2:
+            return said.err
+        assert code == 0, said.err
+        return json.loads((out / "summary.json").read_text(encoding="utf-8")), said.out
+
+    return run
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The real benchmark data beside the repository, or skip."""

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from callmine.cli import main
 from callmine.discover import RequestTypeDiscoverer
 from callmine.errors import CallmineError
 from callmine.mixture import mixture_parameters, mixture_scores, refine_partition
@@ -92,14 +89,9 @@ def test_bad_labels_or_rounds_are_errors_naming_them(labels, kwargs, match):
 
 
 # --------------------------------------------------------------------------- in the discoverer
-def _calls(seed: int = 0):
-    from callmine.synth import generate_calls
-    return generate_calls(400, seed=seed)["text"].tolist()
-
-
 @pytest.fixture(scope="module")
-def calls():
-    return _calls()
+def calls(synthetic_texts):
+    return synthetic_texts
 
 
 SMALL = dict(k=6, n_stability_runs=0, n_init=2, concepts=True)
@@ -128,23 +120,8 @@ def test_refine_zero_keeps_the_clustering_and_fits_no_mixture(calls):
     assert (again.labels_ == d1.labels_).all()  # deterministic
 
 
-@pytest.mark.parametrize("bad", [-1, True, "twice", 1.5])
-def test_refine_must_be_auto_or_whole_rounds(bad, calls):
-    with pytest.raises(CallmineError, match=f"refine must be 'auto' or an integer >= 0 "
-                                            f"\\(rounds\\), got {bad!r}"):
-        RequestTypeDiscoverer(refine=bad).fit(calls[:20])
-
-
-def test_cli_refine_option_reaches_the_estimator_and_the_summary(tmp_path, capsys):
-    from callmine.synth import generate_calls
-    path = tmp_path / "calls.csv"
-    generate_calls(150, seed=5).to_csv(path, index=False)
+def test_cli_refine_option_reaches_the_estimator_and_the_summary(discover_cli):
     for rounds in (0, 2):
-        out = tmp_path / f"r{rounds}"
-        assert main(["discover", str(path), "-o", str(out), "--k", "4", "--refine", str(rounds),
-                     "-q"]) == 0
-        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        summary, _ = discover_cli("--refine", str(rounds))
         assert 0 <= summary["refine_rounds"] <= rounds
-    capsys.readouterr()
-    assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--refine", "often"]) == 2
-    assert "must be an integer >= 0 or 'auto'" in capsys.readouterr().err
+    assert "must be an integer >= 0 or 'auto'" in discover_cli("--refine", "often")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from callmine.cli import main
 from callmine.clustering import central_partition
 from callmine.discover import RequestTypeDiscoverer
 from callmine.errors import CallmineError
@@ -45,14 +42,9 @@ def test_ties_go_to_the_first_and_one_partition_is_its_own_centre():
 
 
 # --------------------------------------------------------------------------- the discoverer
-def _calls(seed: int = 0):
-    from callmine.synth import generate_calls
-    return generate_calls(400, seed=seed)["text"].tolist()
-
-
 @pytest.fixture(scope="module")
-def calls():
-    return _calls()
+def calls(synthetic_texts):
+    return synthetic_texts
 
 
 SMALL = dict(k=6, n_stability_runs=0, n_init=2, concepts=True)
@@ -91,26 +83,20 @@ def test_one_start_reports_no_agreement_and_several_keep_the_central_one(calls, 
     assert (again.labels_ == many.labels_).all()  # deterministic for a random_state
 
 
-@pytest.mark.parametrize("bad", [0, -2, True, "many", 2.5])
-def test_n_partitions_must_be_auto_or_a_positive_count(bad, calls):
-    with pytest.raises(CallmineError, match=f"n_partitions must be 'auto' or an integer >= 1 "
-                                            f"\\(partitions\\), got {bad!r}"):
-        RequestTypeDiscoverer(n_partitions=bad).fit(calls[:20])
+@pytest.mark.parametrize("name, least, unit, bad", [
+    *[("n_partitions", 1, "partitions", bad) for bad in (0, -2, True, "many", 2.5)],
+    *[("refine", 0, "rounds", bad) for bad in (-1, True, "twice", 1.5)],
+])
+def test_auto_or_count_options_refuse_anything_else(name, least, unit, bad, calls):
+    with pytest.raises(CallmineError, match=f"{name} must be 'auto' or an integer >= {least} "
+                                            f"\\({unit}\\), got {bad!r}"):
+        RequestTypeDiscoverer(**{name: bad}).fit(calls[:20])
 
 
-def test_cli_partitions_option_reaches_the_estimator_and_the_summary(tmp_path, capsys):
-    from callmine.synth import generate_calls
-    path = tmp_path / "calls.csv"
-    generate_calls(150, seed=5).to_csv(path, index=False)
+def test_cli_partitions_option_reaches_the_estimator_and_the_summary(discover_cli):
     for n in (1, 3):
-        out = tmp_path / f"p{n}"
-        assert main(["discover", str(path), "-o", str(out), "--k", "4", "--partitions", str(n),
-                     "-q"]) == 0
-        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        summary, said = discover_cli("--partitions", str(n))
         assert summary["partitions"] == n
         assert (summary["partition_agreement"] is None) == (n == 1)
-        said = capsys.readouterr().out
         assert ("kept the central of 3 KMeans starts" in said) == (n == 3)
-    capsys.readouterr()
-    assert main(["discover", str(path), "-o", str(tmp_path / "x"), "--partitions", "0"]) == 2
-    assert "must be an integer >= 1 or 'auto'" in capsys.readouterr().err
+    assert "must be an integer >= 1 or 'auto'" in discover_cli("--partitions", "0")
