@@ -339,7 +339,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         :func:`callmine.clustering.central_partition`) is kept. The types
         then depend less on the seed: one start may cut a type in two and
         join two others, the central one is what most starts find.
-        ``"auto"``: 8 for ``fast`` (about 0.5 s each on 20,000 calls), 1 for
+        ``"auto"``: 8 for ``fast`` (0.5-2 s each on 20,000 calls, k = 35-150), 1 for
         ``accurate`` (no gain on BANKING77 train samples). 1: one start,
         as before.
     outlier_threshold : float or None, default=3.5
