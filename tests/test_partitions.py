@@ -1,4 +1,4 @@
-"""central_partition and RequestTypeDiscoverer(n_partitions=...): keep the KMeans start the others agree with."""
+"""central_partition and RequestTypeDiscoverer(n_partitions=...): keep the start the others agree with."""
 
 from __future__ import annotations
 
