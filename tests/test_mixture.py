@@ -111,6 +111,17 @@ def test_refined_types_are_a_fixed_point_and_predict_assigns_new_calls_the_same_
     assert (d.predict(calls) == d.labels_).all()
 
 
+def test_a_call_without_any_known_word_gets_the_nearest_centre_in_fit_as_in_predict(calls):
+    # words said once in the whole log are not in the mixture's vocabulary (min_df 2)
+    odd = [f"Абонент: {w}" for w in ("зюзюкабра", "кракозяблик", "тарабумбия", "фырфырфыр",
+                                     "бормоглотик", "шмыгадрон", "пырпырпыр", "хрюкотавр")]
+    texts = calls + odd
+    d = RequestTypeDiscoverer(**SMALL, outlier_threshold=None).fit(texts)
+    C = d.mixture_vectorizer_.transform(d._feature_tokens(d.normalizer_.transform(odd)))
+    assert C.sum() == 0  # none of their words is known
+    assert (d.predict(texts) == d.labels_).all()
+
+
 def test_refine_zero_keeps_the_clustering_and_fits_no_mixture(calls):
     d0 = RequestTypeDiscoverer(**SMALL, refine=0).fit(calls)
     assert d0.mixture_log_theta_ is None and d0.refine_rounds_ == 0
