@@ -985,14 +985,15 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
 
         def refined(lab, rows):
             """``lab`` of rows ``rows`` after the word-mixture rounds of ``refine`` (and rounds run)."""
+            if mix_counts is None:
+                return lab, 0
             lab = np.unique(lab, return_inverse=True)[1]
             return refine_partition(lab, mix_counts[rows], weight[rows], lab.max() + 1,
                                     beta=_MIXTURE_BETA, max_rounds=self._refine_rounds())
 
         def final_partition(rows, seed):
             """The whole method on rows ``rows`` (the stability re-clusterings)."""
-            lab = cluster(rows, seed)
-            return lab if mix_counts is None else refined(lab, rows)[0]
+            return refined(cluster(rows, seed), rows)[0]
 
         part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
         self.reweight_rounds_ = self._reweight_rounds() if use_graph else 0
@@ -1003,23 +1004,20 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             Gu = rows_with(reweight_columns(Su, part, weight))
             U = space_of(Gu, knn_graph(Gu, int(self.n_neighbors)))
             part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
-        self.refine_rounds_ = 0
         if mix_counts is not None:
             # calls go to the type whose words they use (hard EM of a word mixture)
             self._say("refining the types by their words (mixture of multinomials)")
-            part, self.refine_rounds_ = refined(part, np.arange(n_uniq))
+        part, self.refine_rounds_ = refined(part, np.arange(n_uniq))
         self.n_partitions_ = self._n_partitions()
         self.partition_agreement_ = None
         if self.n_partitions_ > 1:
             # other KMeans starts on the same space; keep the one the others agree with most
-            parts, rounds = [part], [self.refine_rounds_]
-            for r in range(1, self.n_partitions_):
-                p = cluster(np.arange(n_uniq), self._seed(100 + r), int(self.n_init))
-                p, moved = (p, 0) if mix_counts is None else refined(p, np.arange(n_uniq))
-                parts.append(p)
-                rounds.append(moved)
+            starts = [(part, self.refine_rounds_)] + [
+                refined(cluster(np.arange(n_uniq), self._seed(100 + r), int(self.n_init)),
+                        np.arange(n_uniq)) for r in range(1, self.n_partitions_)]
+            parts = [p for p, _ in starts]
             best, A = central_partition(parts)
-            part, self.refine_rounds_ = parts[best], rounds[best]
+            part, self.refine_rounds_ = starts[best]
             self.partition_agreement_ = float((A[best].sum() - 1.0) / (len(parts) - 1))
             self._say(f"kept partition {best + 1} of {len(parts)} KMeans starts: it agrees "
                       f"with the others at adjusted Rand index {self.partition_agreement_:.2f}")
