@@ -253,6 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--word-vectors", default="auto", choices=("auto", "on", "off"),
                    help="judge type centres, outliers and assignments next to word vectors "
                         "learned from the calls (auto, the default: on with >= 1,000 distinct calls)")
+    p.add_argument("--caller-col", default="auto", metavar="COL|auto|none",
+                   help="column saying who made each call (hashed phone or account id): each call "
+                        "is linked to the same caller's previous call, since repeat calls are "
+                        "mostly about the same matter (auto, the default: caller_id, customer_id, "
+                        "client_id, caller_hash, phone_hash or caller if present; none: not used)")
     p.add_argument("--random-state", type=int, default=0, metavar="SEED")
     p.add_argument("--concepts", default="auto", metavar="auto|on|off|CSV",
                    help="cross-lingual concept lexicon (ru/kk/en e-government terms mapped to one "

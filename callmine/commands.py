@@ -134,7 +134,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     params["word_vectors"] = {"auto": "auto", "on": True, "off": False}[args.word_vectors]
     s = discover_file(args.input_file, args.output, text_col=args.text_col, encoding=args.encoding,
                       k=args.k, profile=args.profile, random_state=args.random_state,
-                      chunksize=args.chunk_size, progress=say, **params)
+                      chunksize=args.chunk_size, progress=say,
+                      caller_col=None if args.caller_col == "none" else args.caller_col, **params)
     print(f"{s['k']} request types in {s['rows_with_text']:,} calls "
           f"({s['outliers']:,} unassigned, {s['rows_without_text']:,} rows without text)")
     print(f"why {s['k']}: {s['k_reason']}")
@@ -143,6 +144,9 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     if s.get("answers", "").startswith("answers on"):
         print("types merged by the operator's answers as well: "
               + s["answers"].removeprefix("answers on: "))
+    if s.get("caller_links"):
+        print(f"repeat calls ({s['caller_column']}): {s['caller_links']:,} pairs of consecutive "
+              f"calls by one caller linked")
     if s.get("partition_agreement") is not None:
         print(f"kept the central of {s['partitions']} KMeans starts: it agrees with the others "
               f"at adjusted Rand index {s['partition_agreement']:.2f} (1 = the same types)")

@@ -28,7 +28,12 @@ Method
    from (``graph_space="ngrams"``, the default for both profiles: nearer
    neighbours share the type's distinctive words), or over ``Z`` itself.
    Like UMAP before KMeans, this turns the local neighbourhoods into compact, well-separated
-   groups. ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
+   groups. **Repeat calls**: when :meth:`fit` is given who made each call
+   (``callers``), every call is also joined to the same caller's previous
+   call, with weight ``caller_weight`` next to the neighbours' 1
+   (:func:`callmine.clustering.repeat_call_graph`): a caller who calls again
+   mostly calls about the same matter, in other words or another template,
+   so the phrasings of one type that share few words are pulled together. ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
    L2-normalised; ``accurate`` (``spectral_decay``): ``ceil(1.5 k)``
    coordinates damped by their eigenvalue like diffusion-map coordinates
    (:func:`callmine.clustering.diffusion_space`), rows L2-normalised.
@@ -99,6 +104,7 @@ from sklearn.utils.validation import check_is_fitted
 from callmine.clustering import (answer_profiles, answer_signal, central_partition, choose_k,
                                  cluster_accuracy, diffusion_space, k_grid, knn_graph,
                                  merge_by_profile, order_by_size, outlier_cutoffs,
+                                 repeat_call_graph,
                                  spectral_dims, spectral_embedding, spectral_space, stability)
 from callmine.mixture import mixture_parameters, mixture_scores, refine_partition
 from callmine.reweight import reweight_columns
@@ -154,6 +160,10 @@ _AUTO_REFINE = {"fast": 20, "accurate": 0}
 #: other seeds (87.93 against 87.22) and +0.1 to +0.4 ACC, +0.4 to +0.9 ARI on BANKING77 train
 #: samples; ``accurate``: -0.6 to +0.2 ACC there, so one (docs/discover_dev.md, ninth session).
 _AUTO_PARTITIONS = {"fast": 8, "accurate": 1}
+#: ``caller_weight="auto"``: weight of the edge between two consecutive calls of one caller
+#: in the neighbour graph (a mutual nearest neighbour weighs 1), chosen on synthetic logs of
+#: other seeds (docs/discover_dev.md, tenth session).
+_AUTO_CALLER_WEIGHT = 2.0
 #: Smoothing of the mixture's word probabilities (pseudo-count per word and type, as GSDMM).
 _MIXTURE_BETA = 0.1
 
@@ -389,6 +399,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         every centre.
     word_vector_weight : float, default=1.0
         Weight of the word-vector block next to the unit-length ``Z``.
+    caller_weight : "auto" or float, default="auto"
+        Only when :meth:`fit` gets ``callers``: weight of the edge joining a
+        call to the same caller's previous call in the neighbour graph (a
+        mutual nearest neighbour weighs 1; 0 ignores the callers).
+        ``"auto"``: 2.
     verbose : bool or callable, default=False
         Progress messages: True prints to stderr; a callable receives each message.
 
@@ -450,6 +465,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         Whether the operator's answers took part in the merge (``answers``).
     answers_reason_ : str
         Why (or why not), with the share of fit calls that had operator words.
+    caller_links_ : int
+        Pairs of consecutive calls by one caller joined in the neighbour
+        graph (0 without ``callers``).
+    callers_reason_ : str
+        Whether repeat calls were used, and how many.
 
     Notes
     -----
@@ -476,7 +496,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                  max_fit_samples: int = 20_000, batch_size: int = 20_000,
                  remove_boilerplate: bool = True, n_terms: int = 10, n_examples: int = 3,
                  n_stability_runs: int = 5, concepts="auto", concept_weight: float = 0.5,
-                 word_vectors="auto", word_vector_weight: float = 1.0, verbose=False):
+                 word_vectors="auto", word_vector_weight: float = 1.0,
+                 caller_weight="auto", verbose=False):
         self.k = k
         self.profile = profile
         self.random_state = random_state
@@ -508,6 +529,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self.concept_weight = concept_weight
         self.word_vectors = word_vectors
         self.word_vector_weight = word_vector_weight
+        self.caller_weight = caller_weight
         self.verbose = verbose
 
     # ------------------------------------------------------------------ helpers
@@ -592,6 +614,12 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 self.word_vector_weight) >= 0:
             raise CallmineError(f"word_vector_weight must be a number >= 0, "
                                 f"got {self.word_vector_weight!r}")
+        if not (isinstance(self.caller_weight, str) and self.caller_weight == "auto") and (
+                isinstance(self.caller_weight, (bool, np.bool_, str)) or not isinstance(
+                    self.caller_weight, (int, float, np.integer, np.floating)) or
+                not float(self.caller_weight) >= 0):
+            raise CallmineError(f"caller_weight must be 'auto' or a number >= 0, "
+                                f"got {self.caller_weight!r}")
         return k
 
     def _decay(self) -> float | None:
@@ -624,6 +652,12 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if isinstance(self.refine, str):
             return _AUTO_REFINE[self.profile]
         return int(self.refine)
+
+    def _caller_weight(self) -> float:
+        """Weight of a repeat-call edge: ``"auto"`` is ``_AUTO_CALLER_WEIGHT``."""
+        if isinstance(self.caller_weight, str):
+            return _AUTO_CALLER_WEIGHT
+        return float(self.caller_weight)
 
     def _n_partitions(self) -> int:
         """Final partitions to compute: ``"auto"`` is ``_AUTO_PARTITIONS``."""
@@ -803,8 +837,15 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         return out
 
     # ------------------------------------------------------------------ API
-    def fit(self, X, y=None) -> "RequestTypeDiscoverer":
-        """Discover request types in ``X`` (a list or Series of transcripts)."""
+    def fit(self, X, y=None, callers=None) -> "RequestTypeDiscoverer":
+        """Discover request types in ``X`` (a list or Series of transcripts).
+
+        ``callers`` (optional, one per text, in the log's time order): who
+        made each call, e.g. a hashed phone number or account id (None or
+        empty: unknown). Each call is then joined to the same caller's
+        previous call in the neighbour graph (``caller_weight``). The ids are
+        used during ``fit`` only and never stored in the model.
+        """
         from callmine.features import NgramFeaturizer
         from callmine.naming import (distinctive_terms, make_label, representative_examples,
                                      surface_forms, unique_labels)
@@ -815,6 +856,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         n = len(texts)
         if n < 3:
             raise CallmineError(f"need at least 3 texts to discover types, got {n}")
+        if callers is not None:
+            callers = np.asarray(pd.Series(list(callers), dtype=object), dtype=object)
+            if len(callers) != n:
+                raise CallmineError(f"callers must give one caller per text: got {len(callers)} "
+                                    f"for {n} texts")
         rs = check_random_state(self.random_state)
         self._base_seed_ = int(rs.randint(0, 2**31 - 1)) if not isinstance(
             self.random_state, (int, np.integer)) else int(self.random_state)
@@ -857,6 +903,21 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             raise CallmineError(f"k={k} is more than the {n_uniq} distinct texts "
                                 f"(after normalisation) to fit on")
         self.graph_space_ = self._graph_space_used()
+        links = None  # repeat-call edges between rows of the distinct calls
+        self.caller_links_ = 0
+        if callers is None:
+            self.callers_reason_ = "repeat calls: not used (no callers given)"
+        elif self._caller_weight() == 0:
+            self.callers_reason_ = "repeat calls: not used (caller_weight=0)"
+        else:
+            links = repeat_call_graph(callers[fit_idx], inverse, n_uniq, self._caller_weight())
+            self.caller_links_ = int(round(links.sum() / (2 * self._caller_weight())))
+            self.callers_reason_ = (f"repeat calls: {self.caller_links_:,} pairs of consecutive "
+                                    f"calls by one caller joined in the neighbour graph "
+                                    f"(weight {self._caller_weight():g})")
+            if not links.nnz:
+                links = None
+            self._say(self.callers_reason_)
         ftok_u = [ftok[i] for i in first]
         Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first],
                              ftokens=ftok_u, graph_rows=self.graph_space_ == "ngrams",
@@ -883,10 +944,19 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         embed_args = dict(n_neighbors=int(self.n_neighbors), random_state=self._seed(1))
         U = None
         graphs = {}  # one kNN graph per row matrix (Zu, Gu; the same one when Gu is Zu)
+        if links is not None and not use_graph:
+            self.caller_links_ = 0
+            self.callers_reason_ = ("repeat calls: not used (too few distinct calls for a "
+                                    "neighbour graph)")
+
+        def neighbours(rows):
+            """The kNN graph over ``rows``, with the repeat-call edges."""
+            g = knn_graph(rows, int(self.n_neighbors))
+            return g if links is None else (g + links).tocsr()
 
         def graph_over(rows):
             if id(rows) not in graphs:
-                graphs[id(rows)] = knn_graph(rows, int(self.n_neighbors))
+                graphs[id(rows)] = neighbours(rows)
             return graphs[id(rows)]
 
         if use_graph and k == "auto":
@@ -1002,7 +1072,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             self._say(f"reweighting the n-grams by their concentration over the {k} types "
                       f"(round {r + 1})")
             Gu = rows_with(reweight_columns(Su, part, weight))
-            U = space_of(Gu, knn_graph(Gu, int(self.n_neighbors)))
+            U = space_of(Gu, neighbours(Gu))
             part = cluster(np.arange(n_uniq), self._seed(6), int(self.n_init))
         if mix_counts is not None:
             # calls go to the type whose words they use (hard EM of a word mixture)
@@ -1099,9 +1169,9 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             out[i:i + bs] = self._outliers(Z, lab)
         return out
 
-    def fit_predict(self, X, y=None) -> np.ndarray:
-        """Fit and return ``labels_``."""
-        return self.fit(X).labels_
+    def fit_predict(self, X, y=None, callers=None) -> np.ndarray:
+        """Fit (``callers`` as in :meth:`fit`) and return ``labels_``."""
+        return self.fit(X, callers=callers).labels_
 
     def describe(self, labels: Sequence[int] | None = None) -> pd.DataFrame:
         """The types table for ``labels`` (default ``labels_``).

@@ -27,20 +27,34 @@ OUTLIER_LABEL = "(unassigned)"
 NO_TEXT_LABEL = "(no text)"
 
 
-def _reservoir(path, *, text_col, encoding, chunksize, size, seed):
-    """One pass: a uniform random sample of ``size`` (position, text) and the counts."""
+def _reservoir(path, *, text_col, encoding, chunksize, size, seed, caller_col=None):
+    """One pass: a uniform random sample of ``size`` (position, text) and the counts.
+
+    With ``caller_col`` (a column name, or ``"auto"``: the first of
+    :data:`callmine.automation.CALLER_COLUMNS` the file has), also the sampled
+    rows' callers (None when there are none), and the caller column used as
+    the last item.
+    """
+    from callmine.automation import CALLER_COLUMNS
     from callmine.io import iter_calls
 
     rs = np.random.RandomState(seed)
     positions: list[int] = []
     texts: list[str] = []
+    callers: list = []
     seen = 0
     n_input = 0
     n_rejects = 0
-    for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize):
+    required = [] if caller_col in (None, "auto") else [caller_col]
+    for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize,
+                            required=required):
+        if caller_col == "auto":
+            caller_col = next((c for c in CALLER_COLUMNS if c in chunk.rows.columns), None)
         n_input += chunk.n_input
         n_rejects += len(chunk.rejects)
         col = chunk.rows[text_col].astype("string").fillna("").tolist()
+        who = (chunk.rows[caller_col].astype(object).tolist() if caller_col is not None
+               else [None] * len(col))
         pos = chunk.rows.index.to_numpy()
         m = len(col)
         if m == 0:
@@ -49,20 +63,24 @@ def _reservoir(path, *, text_col, encoding, chunksize, size, seed):
         fill = max(0, min(size - len(texts), m))
         positions.extend(int(p) for p in pos[:fill])
         texts.extend(col[:fill])
+        callers.extend(who[:fill])
         if fill < m:
             idx = np.arange(fill, m)
             j = (rs.random_sample(len(idx)) * (seen + idx + 1)).astype(np.int64)
             for i, slot in zip(idx[j < size], j[j < size]):
                 positions[slot] = int(pos[i])
                 texts[slot] = col[i]
+                callers[slot] = who[i]
         seen += m
     order = np.argsort(positions, kind="stable")
-    return ([positions[i] for i in order], [texts[i] for i in order], n_input, n_rejects, seen)
+    caller_col = None if caller_col == "auto" else caller_col  # no row at all
+    return ([positions[i] for i in order], [texts[i] for i in order], n_input, n_rejects, seen,
+            None if caller_col is None else [callers[i] for i in order], caller_col)
 
 
 def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_col: str = "text",
                   encoding: str | None = None, k="auto", profile: str = "fast",
-                  random_state: int = 0, chunksize: int = 50_000,
+                  random_state: int = 0, chunksize: int = 50_000, caller_col: str | None = "auto",
                   progress: Callable[[str], None] | None = None, **params) -> dict:
     """Discover request types in a call-log file and write the result.
 
@@ -91,6 +109,14 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
     k, profile, random_state, **params : see :class:`callmine.discover.RequestTypeDiscoverer`.
     chunksize : int, default=50000
         Rows read and assigned at a time.
+    caller_col : str or None, default="auto"
+        Column saying who made each call (a hashed phone number or account
+        id), for the repeat-call edges of
+        :meth:`callmine.discover.RequestTypeDiscoverer.fit`; calls are taken
+        in file order. ``"auto"``: the first of ``caller_id``, ``customer_id``,
+        ``client_id``, ``caller_hash``, ``phone_hash``, ``caller`` the file has
+        (as ``callmine report``); None: not used. A named column the file
+        lacks is an error.
     progress : callable, optional
         Receives progress messages.
 
@@ -111,14 +137,15 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
     disc._validate()
     max_fit = int(disc.max_fit_samples)
     say(f"reading {path}")
-    positions, texts, n_input, n_rejects, n_text = _reservoir(
+    positions, texts, n_input, n_rejects, n_text, callers, caller_col = _reservoir(
         path, text_col=text_col, encoding=encoding, chunksize=chunksize, size=max_fit,
-        seed=int(random_state) if isinstance(random_state, (int, np.integer)) else 0)
+        seed=int(random_state) if isinstance(random_state, (int, np.integer)) else 0,
+        caller_col=caller_col)
     if n_text < 3:
         raise CallmineError(f"{path}: need at least 3 rows with text in column {text_col!r} "
                             f"to discover types, found {n_text}")
     say(f"{n_input:,} rows, {n_rejects:,} without usable text; fitting on {len(texts):,}")
-    disc.fit(texts)
+    disc.fit(texts, callers=callers)
     fitted = dict(zip(positions, disc.labels_.tolist()))
     names = np.array(list(disc.type_labels_) + [OUTLIER_LABEL], dtype=object)
 
@@ -178,6 +205,9 @@ def discover_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, text_c
         "partition_agreement": (None if getattr(disc, "partition_agreement_", None) is None
                                 else round(float(disc.partition_agreement_), 4)),
         "word_vectors": getattr(disc, "word_vectors_", None) is not None,
+        "caller_column": caller_col,
+        "callers": disc.callers_reason_,
+        "caller_links": int(disc.caller_links_),
         "outliers": int(n_out),
         "outlier_share": round(n_out / max(n_text, 1), 4),
         "random_state": random_state,

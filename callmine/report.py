@@ -133,8 +133,15 @@ def build_report(calls, out_dir, *, model=None, label_col: str | None = None,
         df["confidence"] = conf
         source = "model"
     else:
+        from callmine.automation import CALLER_COLUMNS
+        who = (next((c for c in CALLER_COLUMNS if c in df.columns), None)
+               if caller_col == "auto" else caller_col)
+        if who is not None and who not in df.columns:
+            raise DataError(f"caller_col {who!r} is not a column; columns found: "
+                            f"{', '.join(map(str, df.columns))}")
         say(f"discovering request types in {len(df):,} calls")
-        df["request_type"] = discover_types(texts, k=k, random_state=random_state, progress=progress)
+        df["request_type"] = discover_types(texts, k=k, random_state=random_state, progress=progress,
+                                            callers=None if who is None else df[who].tolist())
         source = "discovery"
         df = df.drop(columns=["confidence"], errors="ignore")
     other = {str(x) for x in config.other_labels}
@@ -164,15 +171,18 @@ def classify_texts(model, texts: list[str]) -> tuple[list[str], np.ndarray]:
 
 
 def discover_types(texts: list[str], *, k="auto", random_state: int = 0,
-                   progress: Callable[[str], None] | None = None) -> list[str]:
-    """Type labels found by :class:`callmine.discover.RequestTypeDiscoverer` ("other" for outliers)."""
+                   progress: Callable[[str], None] | None = None, callers=None) -> list[str]:
+    """Type labels found by :class:`callmine.discover.RequestTypeDiscoverer` ("other" for outliers).
+
+    ``callers``: who made each call, for the repeat-call edges (see its ``fit``).
+    """
     try:
         from callmine.discover import RequestTypeDiscoverer
     except ImportError as exc:
         raise CallmineError("type discovery is unavailable (callmine.discover missing); "
                             "pass --model or --label-col") from exc
     disc = RequestTypeDiscoverer(k=k, profile="fast", random_state=random_state,
-                                 verbose=progress or False).fit(texts)
+                                 verbose=progress or False).fit(texts, callers=callers)
     labels = np.asarray(disc.labels_)
     names = getattr(disc, "type_labels_", None)
     if isinstance(names, pd.Series):

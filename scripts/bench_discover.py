@@ -10,8 +10,10 @@ cluster in every score (they are not removed).
 
 With ``sample_data/calls.csv`` present (or ``--sample FILE``), also clusters it
 (ground truth in ``request_type``) at its true number of types and with k = auto,
-once (fast, true k) without the cross-lingual concept step, and once (fast, true k) with
-plain KMeans instead of the concept merge (``partition="kmeans"``), for comparison.
+once (fast, true k) without the cross-lingual concept step, once (fast, true k) with
+plain KMeans instead of the concept merge (``partition="kmeans"``) and, when the log has a
+``caller_id`` column (used to link repeat calls in every other run), once (fast, true k)
+without it, for comparison.
 
 With ``--scale FILE`` (e.g. a 1,000,000-row log from ``scripts/make_sample_data.py``),
 only runs ``callmine discover`` (:func:`callmine.discover.discover_file`, fast profile,
@@ -59,12 +61,13 @@ def scores(y, labels) -> dict:
 
 
 def run(texts, y, *, profile, k, seed=0, concepts="auto", languages=None,
-        partition="auto") -> dict:
+        partition="auto", callers=None) -> dict:
     t0 = time.perf_counter()
     d = RequestTypeDiscoverer(k=k, profile=profile, random_state=seed,
-                              concepts=concepts, partition=partition).fit(texts)
+                              concepts=concepts, partition=partition).fit(texts, callers=callers)
     secs = time.perf_counter() - t0
-    out = {"profile": profile, "k_given": k, "concepts": d.concepts_reason_,
+    out = {"profile": profile, "k_given": k, "callers": d.callers_reason_,
+           "concepts": d.concepts_reason_,
            "partition": d.partition_, "answers": d.answers_reason_,
            "k": int(d.n_clusters_),
            "outlier_share": round(float((d.labels_ < 0).mean()), 4),
@@ -111,6 +114,7 @@ def scale(path: str, seed: int = 0, keep: bool = False) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res = {"file": str(path), "rows": summary["rows"], "fitted_on": summary["fitted_on"],
            "k": summary["k"], "outlier_share": summary["outlier_share"],
+           "caller_column": summary["caller_column"], "caller_links": summary["caller_links"],
            "seconds": round(secs, 1), "peak_rss_mb": round(peak_mb)}
     try:
         try:
@@ -171,22 +175,28 @@ def main(argv=None) -> int:
         df = pd.read_csv(sample, dtype=str, keep_default_na=False)
         texts, y = df["text"].tolist(), df["request_type"].to_numpy()
         langs = df["language"].to_numpy() if "language" in df.columns else None
+        # who made each call: repeat calls are linked (as callmine discover does with caller_id)
+        callers = df["caller_id"].tolist() if "caller_id" in df.columns else None
         true_k = int(len(set(y)))
         s = {"rows": len(texts), "true_k": true_k,
              "baseline": plain_kmeans(texts, y, true_k, args.seed), "runs": []}
         # the same pipeline without the cross-lingual concept step, in the same run
         print(f"sample_data fast k={true_k} concepts=False ...", file=sys.stderr, flush=True)
         s["without_concepts"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
-                                    concepts=False, languages=langs)
+                                    concepts=False, languages=langs, callers=callers)
         # the same pipeline with plain KMeans instead of the concept merge, in the same run
         print(f"sample_data fast k={true_k} partition=kmeans ...", file=sys.stderr, flush=True)
         s["kmeans_partition"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
-                                    partition="kmeans", languages=langs)
+                                    partition="kmeans", languages=langs, callers=callers)
+        if callers is not None:  # the text alone, in the same run
+            print(f"sample_data fast k={true_k} without callers ...", file=sys.stderr, flush=True)
+            s["without_callers"] = run(texts, y, profile="fast", k=true_k, seed=args.seed,
+                                       languages=langs)
         for profile in profiles:
             for k in (true_k, "auto"):
                 print(f"sample_data {profile} k={k} ...", file=sys.stderr, flush=True)
                 s["runs"].append(run(texts, y, profile=profile, k=k, seed=args.seed,
-                                     languages=langs))
+                                     languages=langs, callers=callers))
                 print(json.dumps(s["runs"][-1]), file=sys.stderr, flush=True)
         result["sample_data"] = s
     print(json.dumps(result, ensure_ascii=False, indent=1))
