@@ -2,7 +2,8 @@
 
 Used by :class:`callmine.discover.RequestTypeDiscoverer` (steps 3-6 and the
 stability score of its method): the spectral embedding of a symmetric
-k-nearest-neighbour graph (with its eigenvalues) and the diffusion-damped
+k-nearest-neighbour graph (with its eigenvalues; the edges between a
+caller's consecutive calls in ``repeat_call_graph``) and the diffusion-damped
 space clustered by the ``accurate`` profile, the choice of the number of types from the
 silhouette on a grid of k, the merge of an over-clustering by the clusters'
 concept profiles (``partition="concept_merge"``) and the operator's answers in
@@ -30,10 +31,10 @@ from sklearn.utils import check_random_state
 
 from callmine.errors import CallmineError
 
-__all__ = ["cluster_accuracy", "k_grid", "knn_graph", "repeat_call_graph", "spectral_embedding", "spectral_space",
-           "spectral_dims", "diffusion_space", "choose_k", "merge_by_profile", "cluster_sums",
-           "answer_profiles", "answer_signal", "central_partition", "order_by_size",
-           "outlier_cutoffs", "stability"]
+__all__ = ["cluster_accuracy", "k_grid", "knn_graph", "repeat_call_graph", "spectral_embedding",
+           "spectral_space", "spectral_dims", "diffusion_space", "choose_k", "merge_by_profile",
+           "cluster_sums", "answer_profiles", "answer_signal", "central_partition",
+           "order_by_size", "outlier_cutoffs", "stability"]
 
 
 def cluster_accuracy(y_true: Sequence, y_pred: Sequence) -> float:

@@ -33,7 +33,8 @@ Method
    call, with weight ``caller_weight`` next to the neighbours' 1
    (:func:`callmine.clustering.repeat_call_graph`): a caller who calls again
    mostly calls about the same matter, in other words or another template,
-   so the phrasings of one type that share few words are pulled together. ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
+   so the phrasings of one type that share few words are pulled together.
+   ``fast``: the first ``min(k, spectral_dim)`` coordinates, rows
    L2-normalised; ``accurate`` (``spectral_decay``): ``ceil(1.5 k)``
    coordinates damped by their eigenvalue like diffusion-map coordinates
    (:func:`callmine.clustering.diffusion_space`), rows L2-normalised.
@@ -865,7 +866,11 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         self._base_seed_ = int(rs.randint(0, 2**31 - 1)) if not isinstance(
             self.random_state, (int, np.integer)) else int(self.random_state)
         sample_rs = check_random_state(self._base_seed_)
-        if n > int(self.max_fit_samples):
+        if n > int(self.max_fit_samples) and callers is not None and self._caller_weight() > 0:
+            # a sample of callers, all their calls: repeat calls stay in it (callmine.sampling)
+            from callmine.sampling import sample_by_caller
+            fit_idx = sample_by_caller(callers, int(self.max_fit_samples), sample_rs)
+        elif n > int(self.max_fit_samples):
             fit_idx = np.sort(sample_rs.choice(n, int(self.max_fit_samples), replace=False))
         else:
             fit_idx = np.arange(n)
@@ -917,7 +922,6 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                                     f"(weight {self._caller_weight():g})")
             if not links.nnz:
                 links = None
-            self._say(self.callers_reason_)
         ftok_u = [ftok[i] for i in first]
         Zu = self._represent([fit_texts[i] for i in first], [tokens[i] for i in first],
                              ftokens=ftok_u, graph_rows=self.graph_space_ == "ngrams",
@@ -948,6 +952,8 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             self.caller_links_ = 0
             self.callers_reason_ = ("repeat calls: not used (too few distinct calls for a "
                                     "neighbour graph)")
+        if callers is not None:
+            self._say(self.callers_reason_)
 
         def neighbours(rows):
             """The kNN graph over ``rows``, with the repeat-call edges."""

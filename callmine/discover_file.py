@@ -1,6 +1,7 @@
 """Discover request types in a call-log file of any size (``callmine discover``).
 
-:func:`discover_file` draws a reservoir sample of the calls in one pass,
+:func:`discover_file` draws a random sample of the calls in one pass (whole
+callers' histories when the file says who called),
 fits :class:`callmine.discover.RequestTypeDiscoverer` on it, assigns every
 call in a second pass and writes ``assignments.csv``, ``types.csv``,
 ``k_selection.csv`` and ``summary.json``. Both passes read in chunks, so
@@ -28,7 +29,11 @@ NO_TEXT_LABEL = "(no text)"
 
 
 def _reservoir(path, *, text_col, encoding, chunksize, size, seed, caller_col=None):
-    """One pass: a uniform random sample of ``size`` (position, text) and the counts.
+    """One pass: a random sample of ``size`` (position, text) and the counts.
+
+    Uniform (Algorithm R) without a caller column; with one, a sample of
+    callers with all their calls (:mod:`callmine.sampling`), so that repeat
+    calls stay linked in the fit sample.
 
     With ``caller_col`` (a column name, or ``"auto"``: the first of
     :data:`callmine.automation.CALLER_COLUMNS` the file has), also the sampled
@@ -37,6 +42,7 @@ def _reservoir(path, *, text_col, encoding, chunksize, size, seed, caller_col=No
     """
     from callmine.automation import CALLER_COLUMNS
     from callmine.io import iter_calls
+    from callmine.sampling import caller_priorities, smallest
 
     rs = np.random.RandomState(seed)
     positions: list[int] = []
@@ -46,10 +52,14 @@ def _reservoir(path, *, text_col, encoding, chunksize, size, seed, caller_col=No
     n_input = 0
     n_rejects = 0
     required = [] if caller_col in (None, "auto") else [caller_col]
+    priority = np.zeros(0)  # with a caller column: a bottom-k sample by caller priority
+    key = None
     for chunk in iter_calls(path, text_col=text_col, encoding=encoding, chunksize=chunksize,
                             required=required):
         if caller_col == "auto":
             caller_col = next((c for c in CALLER_COLUMNS if c in chunk.rows.columns), None)
+        if caller_col is not None and key is None:
+            key = int(rs.randint(0, 2**31 - 1))
         n_input += chunk.n_input
         n_rejects += len(chunk.rejects)
         col = chunk.rows[text_col].astype("string").fillna("").tolist()
@@ -58,6 +68,20 @@ def _reservoir(path, *, text_col, encoding, chunksize, size, seed, caller_col=No
         pos = chunk.rows.index.to_numpy()
         m = len(col)
         if m == 0:
+            continue
+        if caller_col is not None:
+            # keep each caller's calls together (callmine.sampling), so repeat calls survive
+            priority = np.concatenate([priority, caller_priorities(who, rs, key=key)])
+            positions.extend(int(p) for p in pos)
+            texts.extend(col)
+            callers.extend(who)
+            if len(positions) > size:
+                keep = smallest(priority, size)
+                priority = priority[keep]
+                positions = [positions[i] for i in keep]
+                texts = [texts[i] for i in keep]
+                callers = [callers[i] for i in keep]
+            seen += m
             continue
         # Algorithm R, vectorised per chunk
         fill = max(0, min(size - len(texts), m))

@@ -128,3 +128,43 @@ def test_the_report_discovers_with_the_caller_column_it_finds(tmp_path, monkeypa
     with pytest.raises(DataError, match="'phone_hash' is not a column"):
         build_report(log, tmp_path / "c", k=5, caller_col="phone_hash")
     assert len(seen) == 2  # refused before discovering
+
+
+def test_a_callers_priority_is_the_same_everywhere_and_unknown_callers_draw_their_own():
+    from callmine.sampling import caller_priorities
+    a = caller_priorities(["x", "y", "x", None, None, ""], 0, key=7)
+    b = caller_priorities(["y", "x"], 1, key=7)  # another chunk of the same file
+    assert a[0] == a[2] == b[1] and a[1] == b[0] and a[0] != a[1]
+    assert len({a[3], a[4], a[5]}) == 3  # unknown: no shared priority
+    assert caller_priorities(["x"], 0, key=8)[0] != a[0]  # another key, another order
+
+
+def test_sampling_by_caller_keeps_whole_callers_and_every_call_equally_likely():
+    from callmine.sampling import sample_by_caller
+    who = [f"c{i % 100}" for i in range(600)]  # 100 callers, 6 calls each, interleaved
+    kept = np.zeros(600)
+    for seed in range(60):
+        pos = sample_by_caller(who, 120, seed)
+        assert len(pos) == 120 and (np.diff(pos) > 0).all()
+        counts = pd.Series([who[i] for i in pos]).value_counts()
+        assert (counts == 6).sum() == 20  # 20 whole callers
+        kept[pos] += 1
+    share = kept / 60  # each call: 120 / 600 = 0.2 expected
+    assert abs(share.mean() - 0.2) < 1e-9 and share.std() < 0.1
+
+
+def test_a_large_log_is_sampled_by_caller_so_its_repeat_calls_stay_linked(tmp_path):
+    texts, callers, _ = _two_phrasings_and_a_lookalike()
+    texts = [f"{t} {w}" for t in texts for w in ("алма", "өрік", "жиде")]  # 540 calls
+    callers = [c for c in callers for _ in range(3)]
+    path = tmp_path / "calls.csv"
+    pd.DataFrame({"text": texts, "caller_id": callers}).to_csv(path, index=False)
+    args = dict(k=2, concepts=False, n_stability_runs=0, max_fit_samples=180)
+    s = discover_file(path, tmp_path / "out", chunksize=100, **args)
+    # a uniform sample of 180 of 540 calls keeps about 1 in 9 of the 420 pairs; by caller
+    # (30 of the 60 "a" and "b" callers with all their calls) most of them
+    assert s["fitted_on"] == 180 and s["caller_links"] >= 100
+    d = RequestTypeDiscoverer(**args).fit(texts, callers=callers)
+    fitted = pd.Series([callers[i] for i in d.fit_indices_]).value_counts()
+    assert (fitted == pd.Series(callers).value_counts()[fitted.index]).sum() >= len(fitted) - 1
+    assert d.caller_links_ >= 100
