@@ -168,3 +168,12 @@ def test_a_large_log_is_sampled_by_caller_so_its_repeat_calls_stay_linked(tmp_pa
     fitted = pd.Series([callers[i] for i in d.fit_indices_]).value_counts()
     assert (fitted == pd.Series(callers).value_counts()[fitted.index]).sum() >= len(fitted) - 1
     assert d.caller_links_ >= 100
+
+
+def test_the_examples_in_the_docstrings_hold():
+    import doctest
+
+    from callmine import clustering, sampling
+    for module in (clustering, sampling):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
