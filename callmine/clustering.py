@@ -160,8 +160,9 @@ def repeat_call_graph(callers: Sequence, rows: np.ndarray, n_rows: int,
     rows = np.asarray(rows, dtype=np.int64)
     if len(callers) != len(rows):
         raise CallmineError(f"callers and rows differ in length: {len(callers)}, {len(rows)}")
-    who = pd.Series(list(callers), dtype=object)
-    known = who.notna().to_numpy() & (who.astype(str).str.strip() != "").to_numpy()
+    from callmine.sampling import known_callers
+
+    who, known = known_callers(callers)
     codes = np.full(len(rows), -1, dtype=np.int64)
     codes[known] = pd.factorize(who[known].astype(str))[0]
     order = np.flatnonzero(known)[np.argsort(codes[known], kind="stable")]

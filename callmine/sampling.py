@@ -19,7 +19,17 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
-__all__ = ["caller_priorities", "sample_by_caller", "smallest"]
+__all__ = ["known_callers", "caller_priorities", "sample_by_caller", "smallest"]
+
+
+def known_callers(callers: Sequence) -> tuple[pd.Series, np.ndarray]:
+    """The callers as an object Series and a mask of the known ones (not None, NaN or blank).
+
+    >>> known_callers(["a", None, " ", float("nan"), 7])[1].tolist()
+    [True, False, False, False, True]
+    """
+    who = pd.Series(list(callers), dtype=object)
+    return who, (who.notna() & (who.astype(str).str.strip() != "")).to_numpy()
 
 
 def caller_priorities(callers: Sequence, random_state=None, *, key: int | None = None
@@ -39,8 +49,7 @@ def caller_priorities(callers: Sequence, random_state=None, *, key: int | None =
     rs = check_random_state(random_state)
     if key is None:
         key = int(rs.randint(0, 2**31 - 1))
-    who = pd.Series(list(callers), dtype=object)
-    known = (who.notna() & (who.astype(str).str.strip() != "")).to_numpy()
+    who, known = known_callers(callers)
     out = rs.random_sample(len(who))
     if known.any():
         h = pd.util.hash_array(who[known].astype(str).to_numpy(dtype=object), hash_key=f"{int(key) % 10**16:016d}")
