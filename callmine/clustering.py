@@ -139,7 +139,7 @@ def _split_knn(Z, dense_cols: np.ndarray, n_query: int, block_cells: int = 2**24
 
 
 def repeat_call_graph(callers: Sequence, rows: np.ndarray, n_rows: int,
-                      weight: float = 1.0) -> sp.csr_matrix:
+                      weight: float = 1.0, max_calls: int | None = None) -> sp.csr_matrix:
     """Symmetric graph joining the consecutive calls of each caller, for the neighbour graph.
 
     ``callers[i]`` identifies who made call ``i`` (a hashed number or account;
@@ -151,7 +151,9 @@ def repeat_call_graph(callers: Sequence, rows: np.ndarray, n_rows: int,
     rows; two calls on the same row add nothing, repeated pairs add up. A
     caller who calls again usually calls about the same matter, often in
     other words, so these edges pull the phrasings of one request type
-    together where the words alone do not.
+    together where the words alone do not. A caller id with more than
+    ``max_calls`` calls is not joined at all: a shared or placeholder number
+    (an office, "anonymous", a withheld number) would chain unrelated calls.
 
     >>> g = repeat_call_graph(["a", "b", "a", None, "a"], np.array([0, 1, 2, 3, 2]), 4, 2.0)
     >>> g.toarray().tolist()
@@ -165,6 +167,9 @@ def repeat_call_graph(callers: Sequence, rows: np.ndarray, n_rows: int,
     who, known = known_callers(callers)
     codes = np.full(len(rows), -1, dtype=np.int64)
     codes[known] = pd.factorize(who[known].astype(str))[0]
+    if max_calls is not None and known.any():
+        shared = np.bincount(codes[known]) > int(max_calls)
+        known = known & ~shared[np.maximum(codes, 0)]  # unknown rows (code -1) stay unknown
     order = np.flatnonzero(known)[np.argsort(codes[known], kind="stable")]
     same = codes[order[1:]] == codes[order[:-1]]
     a, b = rows[order[:-1][same]], rows[order[1:][same]]

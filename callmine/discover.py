@@ -165,6 +165,10 @@ _AUTO_PARTITIONS = {"fast": 8, "accurate": 1}
 #: in the neighbour graph (a mutual nearest neighbour weighs 1), chosen on synthetic logs of
 #: other seeds (docs/discover_dev.md, tenth session).
 _AUTO_CALLER_WEIGHT = 2.0
+#: A caller id with more calls than this in the fit sample is not linked: a shared or
+#: placeholder number ("anonymous", an office) would chain unrelated calls. The synthetic logs'
+#: busiest caller has 7 calls in 20,000, 15 in 1,000,000.
+_MAX_CALLS_PER_CALLER = 30
 #: Smoothing of the mixture's word probabilities (pseudo-count per word and type, as GSDMM).
 _MIXTURE_BETA = 0.1
 
@@ -844,8 +848,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         ``callers`` (optional, one per text, in the log's time order): who
         made each call, e.g. a hashed phone number or account id (None or
         empty: unknown). Each call is then joined to the same caller's
-        previous call in the neighbour graph (``caller_weight``). The ids are
-        used during ``fit`` only and never stored in the model.
+        previous call in the neighbour graph (``caller_weight``); an id with
+        more than 30 calls in the fit sample (a shared or placeholder number)
+        is left out. The ids are used during ``fit`` only and never stored in
+        the model.
         """
         from callmine.features import NgramFeaturizer
         from callmine.naming import (distinctive_terms, make_label, representative_examples,
@@ -915,11 +921,19 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         elif self._caller_weight() == 0:
             self.callers_reason_ = "repeat calls: not used (caller_weight=0)"
         else:
-            links = repeat_call_graph(callers[fit_idx], inverse, n_uniq, self._caller_weight())
+            from callmine.sampling import known_callers
+            who, known = known_callers(callers[fit_idx])
+            n_shared = int((who[known].astype(str).value_counts() > _MAX_CALLS_PER_CALLER).sum())
+            links = repeat_call_graph(callers[fit_idx], inverse, n_uniq, self._caller_weight(),
+                                      max_calls=_MAX_CALLS_PER_CALLER)
             self.caller_links_ = int(round(links.sum() / (2 * self._caller_weight())))
             self.callers_reason_ = (f"repeat calls: {self.caller_links_:,} pairs of consecutive "
                                     f"calls by one caller joined in the neighbour graph "
                                     f"(weight {self._caller_weight():g})")
+            if n_shared:
+                self.callers_reason_ += (f"; {n_shared:,} caller id(s) with more than "
+                                         f"{_MAX_CALLS_PER_CALLER} calls left out (a shared or "
+                                         f"placeholder number?)")
             if not links.nnz:
                 links = None
         ftok_u = [ftok[i] for i in first]

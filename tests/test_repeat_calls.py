@@ -177,3 +177,16 @@ def test_the_examples_in_the_docstrings_hold():
     for module in (clustering, sampling):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_a_shared_or_placeholder_caller_id_is_not_linked():
+    g = repeat_call_graph(["x", "x", "x", "y", "y"], np.arange(5), 5, 1.0, max_calls=2)
+    assert g[0].sum() == g[1].sum() == 0 and g[3, 4] == 1.0  # x has 3 calls: left out
+    texts, callers, part = _two_phrasings_and_a_lookalike()
+    anonymous = ["anonymous" if i % 2 else c for i, c in enumerate(callers)]  # 90 calls
+    d = RequestTypeDiscoverer(k=2, concepts=False, n_stability_runs=0).fit(
+        texts, callers=anonymous)
+    plain = RequestTypeDiscoverer(k=2, concepts=False, n_stability_runs=0).fit(
+        texts, callers=[c if i % 2 == 0 else None for i, c in enumerate(callers)])
+    assert "1 caller id(s) with more than 30 calls left out" in d.callers_reason_
+    assert d.caller_links_ == plain.caller_links_ and (d.labels_ == plain.labels_).all()
