@@ -969,21 +969,26 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
         if callers is not None:
             self._say(self.callers_reason_)
 
-        def neighbours(rows):
-            """The kNN graph over ``rows``, with the repeat-call edges."""
+        def neighbours(rows, linked=True):
+            """The kNN graph over ``rows``, with the repeat-call edges when ``linked``."""
             g = knn_graph(rows, int(self.n_neighbors))
-            return g if links is None else (g + links).tocsr()
+            return g if links is None or not linked else (g + links).tocsr()
 
-        def graph_over(rows):
-            if id(rows) not in graphs:
-                graphs[id(rows)] = neighbours(rows)
-            return graphs[id(rows)]
+        def graph_over(rows, linked=True):
+            if (id(rows), linked) not in graphs:
+                if links is None and (id(rows), not linked) in graphs:
+                    graphs[id(rows), linked] = graphs[id(rows), not linked]
+                else:
+                    graphs[id(rows), linked] = neighbours(rows, linked)
+            return graphs[id(rows), linked]
 
         if use_graph and k == "auto":
             # k is chosen on the graph over Zu whatever graph_space says: the k rules were
-            # tuned on it (the n-gram graph chose fewer types on the development sets)
-            U = spectral_embedding(Zu, n_components=int(self.spectral_dim), graph=graph_over(Zu),
-                                   **embed_args)
+            # tuned on it (the n-gram graph chose fewer types on the development sets), and
+            # without the repeat-call edges: the rules count vocabularies, which who called
+            # does not change
+            U = spectral_embedding(Zu, n_components=int(self.spectral_dim),
+                                   graph=graph_over(Zu, linked=False), **embed_args)
 
         if k == "auto":
             self._say("choosing the number of types")
@@ -995,7 +1000,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
                 rule_args.update(Z=Zu, rule=self.k_rule)
                 if self.k_rule == "modularity":  # in the neighbour graph over Zu
                     rule_args.update(n_neighbors=int(self.n_neighbors),
-                                     graph=graph_over(Zu) if use_graph else None)
+                                     graph=graph_over(Zu, linked=False) if use_graph else None)
                 if self.k_rule in ("names", "vocab"):  # the normalised text of each row of U
                     rule_args.update(docs=[tokens[i] for i in first])
             else:
@@ -1020,7 +1025,7 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
 
         if not use_graph:
             U = Zu
-        elif decay is None and U is not None and Gu is Zu:
+        elif decay is None and U is not None and Gu is Zu and links is None:
             U = spectral_space(U, k)  # the embedding k was chosen on
         else:
             U = space_of(Gu, graph_over(Gu))

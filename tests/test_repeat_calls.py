@@ -190,3 +190,15 @@ def test_a_shared_or_placeholder_caller_id_is_not_linked():
         texts, callers=[c if i % 2 == 0 else None for i, c in enumerate(callers)])
     assert "1 caller id(s) with more than 30 calls left out" in d.callers_reason_
     assert d.caller_links_ == plain.caller_links_ and (d.labels_ == plain.labels_).all()
+
+
+def test_the_number_of_types_is_chosen_on_the_words_alone():
+    from callmine.synth import generate_calls
+    log = generate_calls(400, seed=0)
+    log["caller_id"] = [f"c{i % 150}" for i in range(400)]  # many repeat callers
+    args = dict(k="auto", n_stability_runs=0, n_partitions=1)
+    alone = RequestTypeDiscoverer(**args).fit(log["text"].tolist())
+    linked = RequestTypeDiscoverer(**args).fit(log["text"].tolist(), callers=log["caller_id"])
+    assert linked.caller_links_ > 200
+    assert linked.n_clusters_ == alone.n_clusters_ and linked.k_reason_ == alone.k_reason_
+    pd.testing.assert_frame_equal(linked.k_selection_, alone.k_selection_)
