@@ -89,11 +89,6 @@ def test_bad_labels_or_rounds_are_errors_naming_them(labels, kwargs, match):
 
 
 # --------------------------------------------------------------------------- in the discoverer
-@pytest.fixture(scope="module")
-def calls(synthetic_texts):
-    return synthetic_texts
-
-
 SMALL = dict(k=6, n_stability_runs=0, n_init=2, concepts=True)
 
 
@@ -103,31 +98,33 @@ def test_refine_auto_is_on_for_fast_off_for_accurate():
     assert RequestTypeDiscoverer(profile="accurate", refine=3)._refine_rounds() == 3
 
 
-def test_refined_types_are_a_fixed_point_and_predict_assigns_new_calls_the_same_way(calls):
-    d = RequestTypeDiscoverer(**SMALL, outlier_threshold=None).fit(calls)
+def test_refined_types_are_a_fixed_point_and_predict_assigns_new_calls_the_same_way(
+        synthetic_texts):
+    d = RequestTypeDiscoverer(**SMALL, outlier_threshold=None).fit(synthetic_texts)
     assert d.mixture_log_theta_.shape == (d.n_clusters_, len(d.mixture_vectorizer_.vocabulary_))
     assert 0 < d.refine_rounds_ < 20  # it moved calls, then stopped because none moved
     # a call given to predict goes where fit put it (no outlier rule here)
-    assert (d.predict(calls) == d.labels_).all()
+    assert (d.predict(synthetic_texts) == d.labels_).all()
 
 
-def test_a_call_without_any_known_word_gets_the_nearest_centre_in_fit_as_in_predict(calls):
+def test_a_call_without_any_known_word_gets_the_nearest_centre_in_fit_as_in_predict(
+        synthetic_texts):
     # words said once in the whole log are not in the mixture's vocabulary (min_df 2)
     odd = [f"Абонент: {w}" for w in ("зюзюкабра", "кракозяблик", "тарабумбия", "фырфырфыр",
                                      "бормоглотик", "шмыгадрон", "пырпырпыр", "хрюкотавр")]
-    texts = calls + odd
+    texts = synthetic_texts + odd
     d = RequestTypeDiscoverer(**SMALL, outlier_threshold=None).fit(texts)
     C = d.mixture_vectorizer_.transform(d._feature_tokens(d.normalizer_.transform(odd)))
     assert C.sum() == 0  # none of their words is known
     assert (d.predict(texts) == d.labels_).all()
 
 
-def test_refine_zero_keeps_the_clustering_and_fits_no_mixture(calls):
-    d0 = RequestTypeDiscoverer(**SMALL, refine=0).fit(calls)
+def test_refine_zero_keeps_the_clustering_and_fits_no_mixture(synthetic_texts):
+    d0 = RequestTypeDiscoverer(**SMALL, refine=0).fit(synthetic_texts)
     assert d0.mixture_log_theta_ is None and d0.refine_rounds_ == 0
-    d1 = RequestTypeDiscoverer(**SMALL).fit(calls)
+    d1 = RequestTypeDiscoverer(**SMALL).fit(synthetic_texts)
     assert (d0.labels_ != d1.labels_).any()  # the refinement moved calls
-    again = RequestTypeDiscoverer(**SMALL).fit(calls)
+    again = RequestTypeDiscoverer(**SMALL).fit(synthetic_texts)
     assert (again.labels_ == d1.labels_).all()  # deterministic
 
 

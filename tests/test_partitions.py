@@ -42,11 +42,6 @@ def test_ties_go_to_the_first_and_one_partition_is_its_own_centre():
 
 
 # --------------------------------------------------------------------------- the discoverer
-@pytest.fixture(scope="module")
-def calls(synthetic_texts):
-    return synthetic_texts
-
-
 SMALL = dict(k=6, n_stability_runs=0, n_init=2, concepts=True)
 
 
@@ -56,7 +51,8 @@ def test_auto_is_eight_starts_for_fast_and_one_for_accurate():
     assert RequestTypeDiscoverer(profile="accurate", n_partitions=3)._n_partitions() == 3
 
 
-def test_one_start_reports_no_agreement_and_several_keep_the_central_one(calls, monkeypatch):
+def test_one_start_reports_no_agreement_and_several_keep_the_central_one(
+        synthetic_texts, monkeypatch):
     import callmine.discover as discover
     seen = []
 
@@ -65,21 +61,24 @@ def test_one_start_reports_no_agreement_and_several_keep_the_central_one(calls, 
         return central_partition(parts)
 
     monkeypatch.setattr(discover, "central_partition", recording)
-    one = RequestTypeDiscoverer(**SMALL, n_partitions=1, outlier_threshold=None).fit(calls)
+    one = RequestTypeDiscoverer(**SMALL, n_partitions=1, outlier_threshold=None).fit(
+        synthetic_texts)
     assert one.n_partitions_ == 1 and one.partition_agreement_ is None and seen == []
-    many = RequestTypeDiscoverer(**SMALL, n_partitions=4, outlier_threshold=None).fit(calls)
+    many = RequestTypeDiscoverer(**SMALL, n_partitions=4, outlier_threshold=None).fit(
+        synthetic_texts)
     parts = seen[0]
     assert many.n_partitions_ == 4 and len(parts) == 4 and len(seen) == 1
     best, A = central_partition(parts)
     assert np.isclose(many.partition_agreement_, (A[best].sum() - 1) / 3)
     # the types fitted are the central start's (up to numbering), the first start is the
     # one-start fit, and the starts differ (else there is nothing to choose)
-    tokens = many.normalizer_.transform(calls)
+    tokens = many.normalizer_.transform(synthetic_texts)
     inverse = np.unique(np.asarray(tokens, dtype=object), return_inverse=True)[1]
     assert np.isclose(adjusted_rand_score(parts[best][inverse], many.labels_), 1.0)
     assert np.isclose(adjusted_rand_score(parts[0][inverse], one.labels_), 1.0)
     assert A.min() < 1.0
-    again = RequestTypeDiscoverer(**SMALL, n_partitions=4, outlier_threshold=None).fit(calls)
+    again = RequestTypeDiscoverer(**SMALL, n_partitions=4, outlier_threshold=None).fit(
+        synthetic_texts)
     assert (again.labels_ == many.labels_).all()  # deterministic for a random_state
 
 
@@ -87,10 +86,10 @@ def test_one_start_reports_no_agreement_and_several_keep_the_central_one(calls, 
     *[("n_partitions", 1, "partitions", bad) for bad in (0, -2, True, "many", 2.5)],
     *[("refine", 0, "rounds", bad) for bad in (-1, True, "twice", 1.5)],
 ])
-def test_auto_or_count_options_refuse_anything_else(name, least, unit, bad, calls):
+def test_auto_or_count_options_refuse_anything_else(name, least, unit, bad, synthetic_texts):
     with pytest.raises(CallmineError, match=f"{name} must be 'auto' or an integer >= {least} "
                                             f"\\({unit}\\), got {bad!r}"):
-        RequestTypeDiscoverer(**{name: bad}).fit(calls[:20])
+        RequestTypeDiscoverer(**{name: bad}).fit(synthetic_texts[:20])
 
 
 def test_cli_partitions_option_reaches_the_estimator_and_the_summary(discover_cli):
