@@ -975,12 +975,10 @@ class RequestTypeDiscoverer(ClusterMixin, BaseEstimator):
             return g if links is None or not linked else (g + links).tocsr()
 
         def graph_over(rows, linked=True):
-            if (id(rows), linked) not in graphs:
-                if links is None and (id(rows), not linked) in graphs:
-                    graphs[id(rows), linked] = graphs[id(rows), not linked]
-                else:
-                    graphs[id(rows), linked] = neighbours(rows, linked)
-            return graphs[id(rows), linked]
+            key = (id(rows), linked and links is not None)  # without links: one graph
+            if key not in graphs:
+                graphs[key] = neighbours(rows, linked)
+            return graphs[key]
 
         if use_graph and k == "auto":
             # k is chosen on the graph over Zu whatever graph_space says: the k rules were
